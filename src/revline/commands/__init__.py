@@ -1,0 +1,6 @@
+"""Each part of revline registers its CLI commands on :data:`revline.cli.app` in a module here.
+
+Importing this package registers them all.
+"""
+
+from __future__ import annotations
