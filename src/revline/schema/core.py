@@ -38,7 +38,7 @@ _IBIS_TYPES: dict[Kind, dt.DataType] = {
     Kind.MONEY: dt.Decimal(MONEY_PRECISION, MONEY_SCALE),
     Kind.BOOL: dt.boolean,
     Kind.DATE: dt.date,
-    Kind.TIMESTAMP: dt.Timestamp(timezone="UTC"),
+    Kind.TIMESTAMP: dt.Timestamp(timezone="UTC", scale=6),
     Kind.JSON: dt.JSON(),
 }
 
