@@ -65,7 +65,9 @@ def create_table(table: Table, name: str | None = None) -> exp.Create:
     ]
     items.append(
         exp.UniqueColumnConstraint(
-            this=exp.Schema(expressions=[exp.to_identifier("source"), exp.to_identifier("source_id")])
+            this=exp.Schema(
+                expressions=[exp.to_identifier("source"), exp.to_identifier("source_id")]
+            )
         )
     )
     for check in table.checks:

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 import ibis
+import pyarrow as pa
+from sqlglot import exp
 from ibis.backends.duckdb import Backend as IbisDuckDB
 
 from revline import __version__
@@ -45,7 +47,9 @@ QUARANTINE = Table(
         text("source_id", "The row's source id, if it could be read."),
         text("column_name", "Canonical column at fault (empty for whole-row rules)."),
         text("value", "The offending value as read."),
-        text("rule", "Rule broken (required, type, enum, minimum, order, duplicate_key, ...).", True),
+        text(
+            "rule", "Rule broken (required, type, enum, minimum, order, duplicate_key, ...).", True
+        ),
         text("message", "What was wrong and what was expected.", required=True),
         Column("raw", Kind.JSON, "The whole source row as read.", required=True),
         moment("quarantined_at", "When the row was quarantined (UTC).", required=True),
@@ -65,7 +69,9 @@ LOADS = Table(
         text("file_sha256", "Checksum of the file loaded.", required=True),
         integer("rows_read", "Data rows in the file.", True),
         integer("rows_inserted", "Rows new to the warehouse.", True),
-        integer("rows_updated", "Rows that replaced an earlier import of the same source id.", True),
+        integer(
+            "rows_updated", "Rows that replaced an earlier import of the same source id.", True
+        ),
         integer("rows_quarantined", "Rows refused, with their reasons in `quarantine`.", True),
         moment("started_at", "When the load started (UTC).", required=True),
         moment("finished_at", "When the load committed (UTC).", required=True),
@@ -212,6 +218,35 @@ class Warehouse:
             raise
         else:
             self.con.execute("COMMIT")
+
+    def append(self, name: str, data: pa.Table) -> int:
+        """Insert an Arrow table's rows into table ``name`` (inside the caller's transaction).
+
+        ``data`` must carry every column of the table, by name; order does not matter. Types
+        are cast by DuckDB to the declared ones, and the declared constraints are enforced.
+        Returns the number of rows inserted.
+        """
+        table = TABLES.get(name) or SYSTEM_TABLES.get(name)
+        if table is None:
+            self._schema_of(name)  # raises the helpful error
+            raise AssertionError("unreachable")
+        missing = [c for c in table.column_names if c not in data.column_names]
+        if missing:
+            raise WarehouseError(f"Cannot append to {name}: missing columns {missing}.")
+        if data.num_rows == 0:
+            return 0
+        view = f"_revline_append_{name}"
+        self.con.register(view, data.select(list(table.column_names)))
+        try:
+            insert = exp.insert(
+                exp.select(*[exp.column(c) for c in table.column_names]).from_(view),
+                exp.to_table(name),
+                columns=list(table.column_names),
+            )
+            self.con.execute(to_sql(insert))
+        finally:
+            self.con.unregister(view)
+        return int(data.num_rows)
 
     def _schema_of(self, name: str) -> dict[str, Any]:
         table = TABLES.get(name) or SYSTEM_TABLES.get(name)

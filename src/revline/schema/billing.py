@@ -59,8 +59,12 @@ SUBSCRIPTIONS = table(
         integer("quantity", "Seats or units subscribed.", True, 0),
         money("unit_amount", "Recurring price per unit per billing cycle (overrides the plan)."),
         currency(),
-        choice("billing_interval", BILLING_INTERVALS, "Billing interval unit (overrides the plan)."),
-        integer("interval_count", "Interval units per billing cycle (overrides the plan).", False, 1),
+        choice(
+            "billing_interval", BILLING_INTERVALS, "Billing interval unit (overrides the plan)."
+        ),
+        integer(
+            "interval_count", "Interval units per billing cycle (overrides the plan).", False, 1
+        ),
         number("discount_percent", "Percentage discount, 0 to 100.", maximum=Decimal(100)),
         money("discount_amount", "Fixed discount per billing cycle."),
         flag("is_trial", "A trial: not revenue until it converts."),

@@ -218,9 +218,7 @@ def number(
     return Column(name, Kind.DECIMAL, description, required, minimum=minimum, maximum=maximum)
 
 
-def integer(
-    name: str, description: str, required: bool = False, minimum: int | None = 0
-) -> Column:
+def integer(name: str, description: str, required: bool = False, minimum: int | None = 0) -> Column:
     low = None if minimum is None else Decimal(minimum)
     return Column(name, Kind.INT, description, required, minimum=low)
 

@@ -25,7 +25,12 @@ EXPENSES = table(
         ident("expense_id", "Canonical expense id."),
         day("month", "First day of the month booked.", required=True),
         choice("function", FUNCTIONS, "Function that spent it.", required=True),
-        choice("category", EXPENSE_CATEGORIES, "salaries, commissions, tools, programs, overhead.", True),
+        choice(
+            "category",
+            EXPENSE_CATEGORIES,
+            "salaries, commissions, tools, programs, overhead.",
+            True,
+        ),
         money("amount", "Amount spent.", required=True),
         currency(),
     ],
@@ -76,5 +81,3 @@ FX_RATES = table(
 )
 
 TABLES = (EXPENSES, FINANCIALS, TARGETS, FX_RATES)
-
-

@@ -18,7 +18,7 @@ EMPLOYEES = table(
         text("team", "Team name."),
         ref("manager_id", "employees.employee_id", "Manager."),
         choice("region", REGIONS, "Region covered."),
-        day("start_date", "First day of employment.", required=True),
+        day("start_date", "First day of employment (empty if the source lacks it)."),
         day("end_date", "Last day of employment."),
     ],
     (OrderCheck("start_date", "end_date"),),

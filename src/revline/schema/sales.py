@@ -78,7 +78,9 @@ OPPORTUNITIES = table(
         currency(),
         choice("forecast_category", FORECAST_CATEGORIES, "Rep's forecast category."),
         number("probability", "Rep's stage probability, 0 to 1.", maximum=Decimal(1)),
-        moment("created_at", "When the opportunity was created (UTC).", required=True),
+        moment(
+            "created_at", "When the opportunity was created or engaged (UTC); empty if unknown."
+        ),
         day("close_date", "Expected close date while open; actual close date once closed."),
         moment("closed_at", "When it was closed (won or lost)."),
         flag("is_closed", "Closed (won or lost).", required=True),
