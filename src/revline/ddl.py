@@ -30,7 +30,7 @@ def sql_type(kind: Kind) -> exp.DataType:
     return _TYPES[kind].copy()
 
 
-def _column_check(col: Column) -> exp.Expression | None:
+def _column_check(col: Column) -> exp.Condition | None:
     ref = exp.column(col.name)
     conditions: list[exp.Expression] = []
     if col.enum is not None:

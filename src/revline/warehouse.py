@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 import ibis
 import pyarrow as pa
-from sqlglot import exp
 from ibis.backends.duckdb import Backend as IbisDuckDB
+from ibis.expr.types import Table as IbisTable
+from sqlglot import exp
 
 from revline import __version__
 from revline.ddl import create_table, to_sql
@@ -170,7 +171,7 @@ class Warehouse:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> IbisTable:
         return self.ibis.table(name)
 
     def list_tables(self) -> list[str]:

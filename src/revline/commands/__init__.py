@@ -4,3 +4,7 @@ Importing this package registers them all.
 """
 
 from __future__ import annotations
+
+from revline.commands import demo, schema
+
+__all__ = ["demo", "schema"]

@@ -1,0 +1,5 @@
+"""``python -m revline`` is the ``revline`` command."""
+
+from revline.cli import main
+
+main()
