@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+# Rich sizes tables to the terminal; tests read CLI output, so give them a wide, fixed one.
+os.environ["COLUMNS"] = "200"
+
 from revline.warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(
-    __import__("os").environ.get("REVLINE_SHARED_DATA", REPO.parent / "shared" / "data")
+    os.environ.get("REVLINE_SHARED_DATA", REPO.parent / "shared" / "data")
 )
 
 
