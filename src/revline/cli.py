@@ -65,7 +65,8 @@ def main() -> None:
     from revline import commands  # noqa: F401  (registers the commands of each part)
 
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (rather than raises) a command's exit code.
+        code = app(standalone_mode=False)
     except RevlineError as err:
         if _state["debug"]:
             raise
@@ -90,3 +91,4 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
