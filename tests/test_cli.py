@@ -37,6 +37,8 @@ def test_init_creates_a_warehouse(tmp_path: Path) -> None:
     [
         (("schema", "subscription"), "Did you mean 'subscriptions'"),
         (("init", "/nonexistent-folder/w.duckdb"), "folder /nonexistent-folder does not exist"),
+        (("schema", "--no-such-option"), "No such option"),
+        (("org", "show", "--model", "flat"), "Unknown org_model 'flat'"),
     ],
 )
 def test_bad_input_is_refused_without_a_stack_trace(args: tuple[str, ...], expected: str) -> None:

@@ -75,14 +75,16 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("Aborted.")
         sys.exit(130)
+    except typer.Exit as err:
+        sys.exit(err.exit_code)
+    except typer.TyperException as err:  # usage errors: unknown option, missing argument, ...
+        show = getattr(err, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(str(err), highlight=False)
+        sys.exit(int(getattr(err, "exit_code", 2)))
     except Exception as err:  # a bug: say so plainly, and how to see the trace
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
         if _state["debug"]:
             raise
         err_console.print(
