@@ -1,0 +1,73 @@
+"""``revline import``: load one CSV or Parquet file into a canonical table.
+
+Thin: it calls :func:`revline.ingest.import_file` and prints the counts and a few problems.
+Errors raised on purpose print without a stack trace and exit with status 2, also when the
+command is invoked directly (tests, other entry points) rather than through ``revline.cli.main``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.ingest.result import ImportResult
+
+
+@app.command("import")
+def import_command(
+    table: Annotated[str, typer.Argument(help="Canonical table to load (e.g. subscriptions).")],
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file to import.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", "-m", help="Mapping YAML (docs/mappings.md)."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", "-s", help="Source system name (default: mapping or file stem)."),
+    ] = None,
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+) -> None:
+    """Import FILE into TABLE: map, validate, quarantine bad rows, upsert good ones atomically."""
+    from revline.ingest import import_file
+    from revline.warehouse import Warehouse
+
+    with Warehouse.open(warehouse) as wh:
+        result = import_file(wh, table, file, mapping=mapping, source=source)
+    _report(result)
+
+
+def _report(result: ImportResult) -> None:
+    console.print(
+        f"Imported {result.file} into {result.table} (source {result.source!r}, "
+        f"load {result.load_id}).",
+        highlight=False,
+    )
+    console.print(
+        f"  read {result.rows_read}, inserted {result.inserted}, updated {result.updated}, "
+        f"unchanged {result.unchanged}, quarantined {result.quarantined}",
+        highlight=False,
+    )
+    if not result.quarantined:
+        return
+    console.print(
+        f"[yellow]Warning:[/] {result.quarantined} row(s) quarantined with "
+        f"{result.problems} problem(s). First problems:",
+        highlight=False,
+    )
+    for p in result.examples:
+        value = "" if p.value is None else repr(p.value)
+        column = p.column or "-"
+        console.print(
+            f"  row {p.row_number}  column {column}  value {value}  rule {p.rule}: {p.message}",
+            highlight=False,
+            markup=False,
+        )
+    console.print(
+        "  See them all in the `quarantine` table, e.g.: SELECT row_number, column_name, value, "
+        f"rule, message FROM quarantine WHERE file = '{result.file}' ORDER BY row_number",
+        highlight=False,
+        markup=False,
+    )

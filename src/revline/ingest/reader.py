@@ -1,0 +1,149 @@
+"""Reading a source file into an Arrow table of text columns, or one clear SourceFileError.
+
+Every cell is read as text so that a bad value becomes a quarantined row with its reason rather
+than a failed file. A file that cannot be read at all (missing, empty, truncated, wrong encoding,
+wrong delimiter, corrupt Parquet) raises one :class:`SourceFileError` naming the file, the
+problem and the fix, before anything touches the warehouse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from revline.errors import SourceFileError
+from revline.ingest.diagnose import csv_structure_problem, encoding_problem
+from revline.ingest.mapping import CsvOptions
+
+#: Characters that, found in a lone header, mean the file uses another delimiter.
+DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "pipe", ",": "comma"}
+
+
+def detect_format(path: Path, declared: str | None) -> str:
+    """``csv`` or ``parquet``: the mapping's ``format`` or else the file extension."""
+    if declared:
+        return declared
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".parquet" in suffixes or ".pq" in suffixes:
+        return "parquet"
+    return "csv"
+
+
+def read_source(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
+    """The file's rows as an Arrow table with one text column per source column."""
+    if not path.is_file():
+        hint = "Check the path; relative paths are resolved from the current folder."
+        raise SourceFileError(str(path), "file not found.", hint=hint)
+    if path.stat().st_size == 0:
+        raise SourceFileError(
+            str(path), "the file is empty (0 bytes).", hint="Export the data again."
+        )
+    table = read_parquet(path) if fmt == "parquet" else read_csv(path, options)
+    _check_headers(path, table, options)
+    return table
+
+
+def read_csv(path: Path, options: CsvOptions) -> pa.Table:
+    """Parse a CSV with every column as text; diagnose a parse failure to a line and a fix."""
+    read = pacsv.ReadOptions(
+        encoding=options.encoding,
+        autogenerate_column_names=not options.header,
+        block_size=16 << 20,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=options.delimiter, quote_char=options.quote, newlines_in_values=True
+    )
+    names = _header(path, options)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        null_values=list(options.null_values),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        table = pacsv.read_csv(path, read, parse, convert)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+        raise _diagnose(path, options, str(err)) from None
+    if not options.header:
+        table = table.rename_columns([f"column{i + 1}" for i in range(table.num_columns)])
+    # Columns pyarrow typed on its own (e.g. all-null) are cast to text like the rest.
+    return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+
+
+def _header(path: Path, options: CsvOptions) -> list[str]:
+    """The header names (or generated ones), read with the same options as the data."""
+    try:
+        head = pacsv.open_csv(
+            path,
+            pacsv.ReadOptions(
+                encoding=options.encoding,
+                autogenerate_column_names=not options.header,
+                block_size=1 << 16,
+            ),
+            pacsv.ParseOptions(
+                delimiter=options.delimiter, quote_char=options.quote, newlines_in_values=True
+            ),
+            pacsv.ConvertOptions(column_types={}, strings_can_be_null=True),
+        )
+        return list(head.schema.names)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+        raise _diagnose(path, options, str(err)) from None
+
+
+def _diagnose(path: Path, options: CsvOptions, arrow_message: str) -> SourceFileError:
+    """Turn a parser failure into an error naming the line and the fix."""
+    if "Empty CSV file" in arrow_message:
+        return SourceFileError(
+            str(path), "the file has no header line.", hint="Export the data again with a header."
+        )
+    problem = encoding_problem(path, options.encoding)
+    if problem is not None:
+        return problem
+    problem = csv_structure_problem(path, options)
+    if problem is not None:
+        return problem
+    return SourceFileError(
+        str(path),
+        f"cannot be parsed as CSV: {arrow_message}",
+        hint="Check the delimiter, quoting and encoding; set them under `csv:` in the mapping.",
+    )
+
+
+def read_parquet(path: Path) -> pa.Table:
+    """Read a Parquet file; each column becomes text later, in DuckDB."""
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as err:
+        raise SourceFileError(
+            str(path),
+            f"is not a readable Parquet file ({err}).",
+            hint="The file is corrupt or truncated, or not Parquet: export it again, or set "
+            "`format: csv` in the mapping if it is CSV.",
+        ) from None
+
+
+def _check_headers(path: Path, table: pa.Table, options: CsvOptions) -> None:
+    names = table.column_names
+    if len(names) == 1:
+        lone = names[0]
+        for char, name in DELIMITER_NAMES.items():
+            if char != options.delimiter and char in lone:
+                shown = "\\t" if char == "\t" else char
+                raise SourceFileError(
+                    str(path),
+                    f"only one column was found ({lone[:60]!r}) but the header contains "
+                    f"{name} characters: the file looks {name}-delimited.",
+                    hint=f'Set the delimiter in the mapping: csv: {{delimiter: "{shown}"}}',
+                )
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise SourceFileError(
+                str(path),
+                f"column {name!r} appears twice in the header.",
+                hint="Rename one of the columns so every header is unique.",
+            )
+        seen.add(name)
