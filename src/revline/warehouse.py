@@ -73,6 +73,7 @@ LOADS = Table(
         integer(
             "rows_updated", "Rows that replaced an earlier import of the same source id.", True
         ),
+        integer("rows_unchanged", "Rows identical to their earlier import.", True),
         integer("rows_quarantined", "Rows refused, with their reasons in `quarantine`.", True),
         moment("started_at", "When the load started (UTC).", required=True),
         moment("finished_at", "When the load committed (UTC).", required=True),

@@ -191,6 +191,7 @@ def _write_load_record(wh: Warehouse, result: ImportResult, sha: str, started: d
         "rows_read": result.rows_read,
         "rows_inserted": result.inserted,
         "rows_updated": result.updated,
+        "rows_unchanged": result.unchanged,
         "rows_quarantined": result.quarantined,
         "started_at": started,
         "finished_at": datetime.now(UTC),
