@@ -1,0 +1,267 @@
+"""Orchestration: write the whole synthetic company into a warehouse, in one transaction.
+
+Order: clear earlier synthetic rows, write the company-wide tables (staff, partners, plans,
+campaigns), then accounts in chunks (each chunk's leads, deals, customers and their lifecycle,
+appended as Arrow tables), then the tables that sum over all chunks (spend, expenses, financials,
+targets, quotas, FX). Every draw comes from one ``numpy`` Generator seeded by ``seed``, in a fixed
+order, so a seed and a configuration give byte-identical tables.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from sqlglot import exp
+
+from revline.ddl import to_sql
+from revline.schema import TABLES
+from revline.synth import accounts as accounts_mod
+from revline.synth import (
+    billing,
+    finance,
+    funnel,
+    invoicing,
+    marketing,
+    people,
+    sales,
+    success,
+    truth,
+)
+from revline.synth import columns as c
+from revline.synth.config import DAY, Calendar, SynthConfig
+from revline.synth.deals import from_lifecycle, new_business
+from revline.synth.lifecycle import Customers, simulate
+from revline.warehouse import Warehouse
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What a run wrote: rows per table (canonical and truth), the as-of date and the time taken."""
+
+    rows: dict[str, int]
+    as_of: date
+    seconds: float
+    accounts: int
+    months: int
+    seed: int
+
+
+class _Run:
+    """The state of one run: warehouse, generator, calendar, id counters and monthly totals."""
+
+    def __init__(self, wh: Warehouse, config: SynthConfig, seed: int) -> None:
+        self.wh = wh
+        self.config = config
+        self.rng = np.random.default_rng(seed)
+        self.cal = Calendar.of(config)
+        self.loaded_at = self.cal.end
+        self.rows: Counter[str] = Counter()
+        self.totals = finance.Totals(config.months)
+
+    def put(self, name: str, data: pa.Table) -> None:
+        self.rows[name] += self.wh.append(name, data)
+
+    def put_truth(self, name: str, columns: dict[str, Any]) -> None:
+        self.rows[name] += truth.append(self.wh, name, columns)
+
+
+def generate(
+    wh: Warehouse, accounts: int, months: int, seed: int, config: SynthConfig | None = None
+) -> SynthResult:
+    """Replace the synthetic company in ``wh`` with a fresh one of ``accounts`` x ``months``."""
+    started = time.perf_counter()
+    cfg = replace(config or SynthConfig(), accounts=accounts, months=months)
+    run = _Run(wh, cfg, seed)
+    rng, cal, at = run.rng, run.cal, run.loaded_at
+    with wh.transaction():
+        _clear(wh)
+        staff = people.build_staff(rng, cfg, cal)
+        fx = finance.fx_matrix(rng, cal)
+        run.put("employees", people.employees(rng, staff, at))
+        run.put("partners", people.partners(rng, cfg, staff, at))
+        run.put("plans", billing.plans_frame(at))
+        run.put("campaigns", marketing.campaigns(rng, cal, staff, at))
+        for first in range(0, cfg.accounts, cfg.chunk_size):
+            _chunk(run, staff, fx, first, min(cfg.chunk_size, cfg.accounts - first))
+        spend_table, spend = marketing.spend(rng, cal, run.totals.leads, at)
+        run.put("marketing_spend", spend_table)
+        expense_table, opex = finance.expenses(cal, staff, run.totals, spend, at)
+        run.put("expenses", expense_table)
+        run.put("financials", finance.financials(cal, run.totals, opex, at))
+        target_table, new_arr_target = finance.targets(cfg, cal, run.totals, at)
+        run.put("targets", target_table)
+        per_ae = new_arr_target * 12 // 10 // max(len(staff.of("sales")), 1)
+        run.put("quotas", people.quotas(staff, cal, per_ae, at))
+        run.put("fx_rates", finance.fx_frame(cal, fx, at))
+    rows = {name: run.rows.get(name, 0) for name in [*TABLES, *truth.TRUTH_TABLES]}
+    return SynthResult(rows, cfg.as_of, time.perf_counter() - started, accounts, months, seed)
+
+
+def _clear(wh: Warehouse) -> None:
+    """Delete earlier synthetic rows (source = 'synth') and empty the truth tables."""
+    for name in TABLES:
+        where = exp.column("source").eq(exp.Literal.string("synth"))
+        wh.con.execute(to_sql(exp.delete(exp.to_table(name), where=where)))
+    truth.reset(wh)
+
+
+def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -> None:
+    rng, cfg, cal, at, tot, ids = run.rng, run.config, run.cal, run.loaded_at, run.totals, run.rows
+    acc = accounts_mod.build_accounts(rng, cfg, cal, staff, first, n)
+    run.put("accounts", accounts_mod.accounts_frame(rng, acc, at))
+    leads = funnel.build_leads(rng, cfg, cal, staff, acc, ids["leads"])
+    np.add.at(tot.leads, (leads.channel, cal.month_of(leads.created)), 1)
+    np.add.at(tot.mqls, cal.month_of(leads.mql[leads.mql >= 0]), 1)
+    np.add.at(tot.sqls, cal.month_of(leads.sql[leads.sql >= 0]), 1)
+    # New business from converted leads.
+    conv = np.flatnonzero(leads.converted >= 0)
+    a = leads.account[conv]
+    fx_usd = fx[acc.currency[a], cal.month_of(leads.converted[conv])]
+    prices = billing.choose(rng, acc.segment[a], acc.fit[a], fx_usd)
+    deals, cycle = new_business(rng, cfg, acc, leads, conv, prices, fx_usd, ids["opportunities"])
+    opp_of_lead = np.full(len(leads), -1)
+    opp_of_lead[conv] = deals.index
+    run.put("leads", funnel.leads_frame(cal, acc, leads, opp_of_lead, at))
+    run.put(
+        "touches",
+        marketing.touches(
+            rng,
+            cal,
+            ids["touches"],
+            leads.index,
+            acc.index[leads.account],
+            leads.channel,
+            leads.created,
+            at,
+        ),
+    )
+    _write_deals(run, deals, cycle)
+    # Customers: deals won before as_of, onboarded, then simulated month by month.
+    won = np.flatnonzero(deals.won & (deals.end < cal.end))
+    seg_w, fit_w = acc.segment[a[won]], acc.fit[a[won]]
+    handoff, kickoff, live, health0 = success.onboarding(
+        rng, cfg, cal, seg_w, fit_w, deals.end[won]
+    )
+    run.put(
+        "onboarding",
+        success.onboarding_frame(
+            cal,
+            ids["onboarding"],
+            c.ids("acc_", deals.account[won]),
+            c.ids("opp_", deals.index[won]),
+            acc.csm[a[won]],
+            handoff,
+            kickoff,
+            live,
+            at,
+        ),
+    )
+    p = prices.take(won)
+    cust = Customers(
+        a[won],
+        seg_w,
+        deals.end[won],
+        p.plan,
+        p.quantity,
+        billing.PLAN_YEARLY[p.plan],
+        fit_w,
+        health0,
+    )
+    life = simulate(rng, cfg, cal, cust)
+    segs = billing.segments(cal, cust, life)
+    currency = acc.currency[cust.account]
+    sub0 = ids["subscriptions"]
+    run.put(
+        "subscriptions",
+        billing.subscriptions_frame(rng, cust, acc.index, p, currency, segs, life, sub0, at),
+    )
+    usage_table, used = invoicing.usage(
+        rng, cal, cust, acc.index, p, segs, life, ids["usage"], sub0, at
+    )
+    run.put("usage", usage_table)
+    inv, pay, metered = invoicing.invoices(
+        rng,
+        cal,
+        cust,
+        acc.index,
+        p,
+        currency,
+        fx_usd[won],
+        segs,
+        life,
+        used,
+        ids["invoices"],
+        ids["payments"],
+        sub0,
+        at,
+    )
+    run.put("invoices", inv)
+    run.put("payments", pay)
+    run.put("tickets", success.tickets(rng, cal, cust, acc.index, life, ids["tickets"], at))
+    run.put(
+        "health_notes",
+        success.health_notes(rng, cal, cust, acc.index, acc.csm, life, ids["health_notes"], at),
+    )
+    run.put(
+        "churn_events",
+        success.churn_events(
+            rng, cal, cust, acc.index, life, segs.cell, sub0, ids["churn_events"], at
+        ),
+    )
+    later = from_lifecycle(rng, cal, acc, cust, p, life, ids["opportunities"])
+    _write_deals(run, later, (later.end - later.created) / DAY)
+    # Truth per paying account-month, and the month totals finance needs.
+    cu, m = np.nonzero(life.active)
+    plan = p.plan[cu]
+    cycle_local = p.unit_local[cu] * life.quantity[cu, m] * (100 - p.discount[cu]) // 100
+    mrr_local = np.where(billing.PLAN_YEARLY[plan], cycle_local // 12, cycle_local)
+    mrr_usd = np.round(mrr_local * fx[currency[cu], m]).astype(np.int64)
+    run.put_truth(
+        "truth_account_month",
+        {
+            "account_month_id": c.ids("tam_", ids["truth_account_month"] + np.arange(len(cu))),
+            "account_id": c.ids("acc_", acc.index[cust.account[cu]]),
+            "month": c.day(cal.starts[m]),
+            "segment": truth.segment_names(cust.segment[cu]),
+            "mrr_usd": c.money(mrr_usd),
+            "usage_health": life.health[cu, m],
+            "payment_risk": life.risk[cu, m],
+            "late_or_failed_3m": life.events3[cu, m],
+            "usage_decline_3m": life.decline[cu, m],
+            "churn_hazard": life.hazard[cu, m],
+            "churned": life.churned[cu, m],
+        },
+    )
+    np.add.at(tot.revenue, m, mrr_usd)
+    tot.revenue += metered
+    np.add.at(tot.customers, m, 1)
+    np.add.at(tot.churned, np.nonzero(life.churned)[1], 1)
+    usd = np.round(deals.amount1 * fx[deals.currency, cal.month_of(deals.end)]).astype(np.int64)
+    closed_won = deals.won & (deals.end < cal.end)
+    np.add.at(tot.new_arr, cal.month_of(deals.end[closed_won]), usd[closed_won])
+    exp_won = (later.kind == 1) & later.won & (later.end < cal.end)
+    usd_exp = np.round(later.amount1 * fx[later.currency, cal.month_of(later.end)]).astype(np.int64)
+    np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]), usd_exp[exp_won])
+
+
+def _write_deals(run: _Run, deals: sales.Deals, cycle_days: np.ndarray) -> None:
+    opportunities, history = sales.write(
+        deals, run.cal, run.rows["opportunity_history"], run.loaded_at
+    )
+    run.put("opportunities", opportunities)
+    run.put("opportunity_history", history)
+    run.put_truth(
+        "truth_opportunity",
+        {
+            "opportunity_id": c.ids("opp_", deals.index),
+            "win_probability": deals.win_probability,
+            "true_cycle_days": np.asarray(cycle_days, float),
+            "won": deals.won,
+        },
+    )

@@ -1,0 +1,129 @@
+"""The generator's ground truth, in tables of its own next to the canonical ones.
+
+``truth_account_month`` holds, for every paying account-month, the churn hazard the generator
+used to draw churn (and the latent state behind it); ``truth_opportunity`` the win probability
+used to draw each deal's outcome and its true cycle. Models are scored against these. They are
+not canonical (no lineage, not in ``revline.schema.TABLES``); probabilities are DOUBLE so that
+small hazards are stored as used, not rounded to four decimals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from sqlglot import exp
+
+from revline.ddl import create_table, to_sql
+from revline.schema.core import Column, Kind, Table, flag, ident, integer, number, text
+from revline.synth import columns as c
+from revline.synth.config import SEGMENTS
+from revline.warehouse import Warehouse
+
+ACCOUNT_MONTH = Table(
+    "truth_account_month",
+    "synth",
+    "Ground truth per paying account and month: the churn hazard used and the state behind it.",
+    "account_month_id",
+    (
+        ident("account_month_id", "Row id."),
+        text("account_id", "Account (accounts.account_id).", required=True),
+        Column("month", Kind.DATE, "First day of the month.", required=True),
+        text("segment", "Segment of the account.", required=True),
+        number("mrr_usd", "Recurring revenue that month, in USD.", required=True),
+        number("usage_health", "Latent usage health (0 is typical).", True, minimum=None),
+        number("payment_risk", "Latent payment risk (higher pays worse).", True, minimum=None),
+        integer(
+            "late_or_failed_3m", "Late or failed payments this and the two prior months.", True
+        ),
+        number("usage_decline_3m", "Fall of usage health over the last three months.", True),
+        number("churn_hazard", "Probability of churning at the end of this month, as used.", True),
+        flag("churned", "Churn was drawn this month (takes effect next month).", required=True),
+    ),
+)
+
+OPPORTUNITY = Table(
+    "truth_opportunity",
+    "synth",
+    "Ground truth per opportunity: the win probability used to draw its outcome.",
+    "opportunity_id",
+    (
+        ident("opportunity_id", "Opportunity (opportunities.opportunity_id)."),
+        number("win_probability", "Probability of winning, as used to draw the outcome.", True),
+        number("true_cycle_days", "Days from creation to the true close.", True),
+        flag("won", "The drawn outcome (also for deals still open at as_of).", required=True),
+    ),
+)
+
+TRUTH_TABLES: dict[str, Table] = {t.name: t for t in (ACCOUNT_MONTH, OPPORTUNITY)}
+_FLOATS = {
+    "usage_health",
+    "payment_risk",
+    "usage_decline_3m",
+    "churn_hazard",
+    "win_probability",
+    "true_cycle_days",
+}
+_ARROW = {
+    Kind.STRING: pa.string(),
+    Kind.DATE: pa.date32(),
+    Kind.INT: pa.int64(),
+    Kind.BOOL: pa.bool_(),
+    Kind.DECIMAL: c.DECIMAL,
+}
+
+
+def _ddl(table: Table) -> str:
+    create = create_table(table)
+    schema = create.this
+    items = []
+    for item in schema.expressions:
+        if not isinstance(item, exp.ColumnDef):
+            continue  # no (source, source_id) key: truth tables carry no lineage
+        if item.name in _FLOATS:
+            item.set("kind", exp.DataType.build("DOUBLE"))
+            item.set(
+                "constraints",
+                [k for k in item.constraints if isinstance(k.kind, exp.NotNullColumnConstraint)],
+            )
+        items.append(item)
+    schema.set("expressions", items)
+    return to_sql(create)
+
+
+def reset(wh: Warehouse) -> None:
+    """Create the truth tables if missing and empty them (inside the caller's transaction)."""
+    existing = set(wh.list_tables())
+    for table in TRUTH_TABLES.values():
+        if table.name not in existing:
+            wh.con.execute(_ddl(table))
+        else:
+            wh.con.execute(to_sql(exp.delete(exp.to_table(table.name))))
+
+
+def append(wh: Warehouse, name: str, columns: dict[str, pa.Array | np.ndarray]) -> int:
+    """Insert rows into a truth table (every column by name)."""
+    table = TRUTH_TABLES[name]
+    arrays = []
+    for col in table.columns:
+        value = columns[col.name]
+        kind = pa.float64() if col.name in _FLOATS else _ARROW[col.kind]
+        arrays.append(pa.array(value, type=kind) if isinstance(value, np.ndarray) else value)
+    data = pa.Table.from_arrays(arrays, names=list(table.column_names))
+    if data.num_rows == 0:
+        return 0
+    view = f"_revline_truth_{name}"
+    wh.con.register(view, data)
+    try:
+        insert = exp.insert(
+            exp.select(*[exp.column(n) for n in table.column_names]).from_(view),
+            exp.to_table(name),
+            columns=list(table.column_names),
+        )
+        wh.con.execute(to_sql(insert))
+    finally:
+        wh.con.unregister(view)
+    return int(data.num_rows)
+
+
+def segment_names(segment: np.ndarray) -> pa.Array:
+    return c.pick(SEGMENTS, segment)
