@@ -15,7 +15,7 @@ import ibis
 from revline.warehouse import Warehouse
 
 DEFAULT_DIR = Path("revline-demo")
-DEFAULT_ACCOUNTS = 2_000
+DEFAULT_ACCOUNTS = 20_000
 DEFAULT_MONTHS = 24
 DEFAULT_SEED = 7
 
@@ -27,7 +27,7 @@ class CompanySummary:
     warehouse: str
     seed: int
     months: int
-    as_of: str
+    as_of: str  # exclusive: the history ends the day before
     seconds: float
     table_rows: dict[str, int]
     accounts_by_segment: dict[str, int]

@@ -31,8 +31,8 @@ def demo_command(
     with console.status("Generating the synthetic company..."):
         summary = demo.build_demo(directory, accounts=accounts, months=months, seed=seed)
     console.print(
-        f"[bold]Synthetic company[/] (seed {summary.seed}, {summary.months} months "
-        f"to {summary.as_of}) built in {summary.seconds:.1f} s into {summary.warehouse}"
+        f"[bold]Synthetic company[/] (seed {summary.seed}, {summary.months} months of history "
+        f"up to {summary.as_of}) built in {summary.seconds:.1f} s into {summary.warehouse}"
     )
     overview = Table(title="The company", show_header=False)
     overview.add_column("what")
