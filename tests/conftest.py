@@ -16,9 +16,7 @@ os.environ["COLUMNS"] = "200"
 from revline.warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(
-    os.environ.get("REVLINE_SHARED_DATA", REPO.parent / "shared" / "data")
-)
+SHARED_DATA = Path(os.environ.get("REVLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
 @pytest.fixture
@@ -52,9 +50,7 @@ CliRunnerFn = Callable[..., CliResult]
 
 
 @pytest.fixture
-def revline_cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> CliRunnerFn:
+def revline_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunnerFn:
     """Run the ``revline`` console script's ``main()`` in-process, exit code and all.
 
     Unlike typer's CliRunner on the app, this goes through main()'s error handling: the way a

@@ -83,9 +83,7 @@ def test_bad_mapping_and_unknown_table_exit_2(tmp_path: Path, revline_cli: CliRu
     assert "Traceback" not in result.output
 
 
-def test_missing_warehouse_is_the_warehouse_error(
-    tmp_path: Path, revline_cli: CliRunnerFn
-) -> None:
+def test_missing_warehouse_is_the_warehouse_error(tmp_path: Path, revline_cli: CliRunnerFn) -> None:
     csv = str(DATA / "ingest/subscriptions.csv")
     result = revline_cli("import", "subscriptions", csv, "-w", str(tmp_path / "no.db"))
     assert result.exit_code == 2
