@@ -1,0 +1,110 @@
+"""``revline metrics``: list, explain, validate and compute the shared metric definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.table import Table
+
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.errors import ConfigError
+from revline.settings import ChurnRecognition, MetricSettings, MrrBasis
+
+metrics_app = typer.Typer(
+    help="The metric registry: one definition per metric.", no_args_is_help=True
+)
+app.add_typer(metrics_app, name="metrics")
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="2025-07, 2025-Q3, 2025, or month/quarter/year."),
+]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Break down by segment, region, industry or plan.")
+]
+CurrencyOption = Annotated[str, typer.Option("--currency", help="Reporting currency.")]
+ChurnOption = Annotated[
+    str,
+    typer.Option("--churn-recognition", help="cancellation, paid_period_end or scheduled_end."),
+]
+BasisOption = Annotated[str, typer.Option("--basis", help="billed (net of discounts) or contract.")]
+UsageOption = Annotated[bool, typer.Option("--include-usage", help="Add metered usage to MRR.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Last day computed (YYYY-MM-DD); default today.")
+]
+
+
+def _settings(
+    currency: str, churn: str, basis: str, usage: bool, as_of: str | None
+) -> MetricSettings:
+    """Settings from the options; :class:`MetricSettings` rejects unknown choices."""
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise ConfigError(
+            f"--as-of {as_of!r} is not a date.", hint="Write it as YYYY-MM-DD."
+        ) from None
+    return MetricSettings(
+        reporting_currency=currency.upper(),
+        churn_recognition=cast(ChurnRecognition, churn),
+        mrr_basis=cast(MrrBasis, basis),
+        include_usage=usage,
+        as_of=day,
+    )
+
+
+@metrics_app.command("list")
+def list_metrics() -> None:
+    """List every metric with its kind, unit and owner."""
+    from revline.metrics import REGISTRY
+
+    table = Table(title="Metrics")
+    for header in ("name", "kind", "unit", "owner", "description"):
+        table.add_column(header)
+    for m in REGISTRY.values():
+        table.add_row(m.name, m.kind, m.unit, m.owner, m.description)
+    console.print(table)
+
+
+@metrics_app.command("explain")
+def explain_metric(name: Annotated[str, typer.Argument(help="Metric name.")]) -> None:
+    """Print a metric's definition, formula, owner, benchmark and the tables it reads."""
+    from revline.metrics import explain
+
+    console.print(explain(name), highlight=False, markup=False)
+
+
+@metrics_app.command("validate")
+def validate() -> None:
+    """Check the whole catalogue and report every problem at once."""
+    from revline.metrics import REGISTRY, validate_catalogue
+
+    problems = validate_catalogue()
+    if problems:
+        for problem in problems:
+            console.print(f"- {problem}", highlight=False, markup=False)
+        raise ConfigError(f"{len(problems)} problems in the metric catalogue.", hint="See above.")
+    console.print(f"The catalogue is sound: {len(REGISTRY)} metrics.")
+
+
+@metrics_app.command("compute")
+def compute_metric(
+    name: Annotated[str, typer.Argument(help="Metric name.")],
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    period: PeriodOption = None,
+    by: ByOption = None,
+    currency: CurrencyOption = "USD",
+    churn_recognition: ChurnOption = "scheduled_end",
+    basis: BasisOption = "billed",
+    include_usage: UsageOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Compute a metric from the warehouse and print it per period."""
+    from revline.metrics import compute
+
+    settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
+    frame = compute(name, period, by, warehouse=warehouse, settings=settings)
+    console.print(frame.to_string(index=False), highlight=False, markup=False)

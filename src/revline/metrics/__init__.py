@@ -1,0 +1,24 @@
+"""The metric registry: every revenue metric declared once, computed by one Ibis expression.
+
+``REGISTRY`` maps names to :class:`Metric` declarations; :func:`compute` returns a metric as a
+DataFrame; :func:`validate_catalogue` checks every declaration at once.
+"""
+
+from __future__ import annotations
+
+from revline.metrics.api import REGISTRY, bridge_frame, compute, explain, get_metric
+from revline.metrics.catalogue import ALL_METRICS, Problem, validate_catalogue
+from revline.metrics.core import Benchmark, Metric
+
+__all__ = [
+    "ALL_METRICS",
+    "REGISTRY",
+    "Benchmark",
+    "Metric",
+    "Problem",
+    "bridge_frame",
+    "compute",
+    "explain",
+    "get_metric",
+    "validate_catalogue",
+]

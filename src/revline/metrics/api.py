@@ -1,0 +1,87 @@
+"""The Python API of the metric layer: compute a metric, explain it, look it up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from revline.errors import ConfigError, unknown
+from revline.metrics.catalogue import build_registry
+from revline.metrics.core import Metric
+from revline.metrics.frame import build_frame
+from revline.model.mrr import build_model
+from revline.model.periods import month_start
+from revline.settings import MetricSettings
+from revline.warehouse import Warehouse
+
+REGISTRY: dict[str, Metric] = build_registry()
+
+
+def get_metric(name: str) -> Metric:
+    """The metric called ``name``; an unknown name suggests the closest."""
+    key = name.strip().lower()
+    if key not in REGISTRY:
+        raise ConfigError(
+            unknown("metric", name, REGISTRY), hint="List the metrics with: revline metrics list"
+        )
+    return REGISTRY[key]
+
+
+def compute(
+    name: str,
+    period: str | None = None,
+    by: str | None = None,
+    *,
+    warehouse: Warehouse | str | Path | None = None,
+    settings: MetricSettings | None = None,
+) -> pd.DataFrame:
+    """Compute metric ``name`` as a DataFrame with ``period``, the ``by`` column and ``value``.
+
+    ``period`` is one period (``2025-07``, ``2025-Q3``, ``2025``), a grain (``month``,
+    ``quarter``, ``year``: every such period in the data's range) or ``None`` (every month).
+    ``by`` is ``segment``, ``region``, ``industry`` or ``plan``. ``warehouse`` defaults to
+    ``$REVLINE_WAREHOUSE`` or ``revline.duckdb``. Money values are exact ``Decimal``s.
+    """
+    metric = get_metric(name)
+    settings = settings or MetricSettings()
+    if isinstance(warehouse, Warehouse):
+        return _compute(metric, warehouse, period, by, settings)
+    path = warehouse or os.environ.get("REVLINE_WAREHOUSE", "revline.duckdb")
+    with Warehouse.open(path, read_only=True) as wh:
+        return _compute(metric, wh, period, by, settings)
+
+
+def _compute(
+    metric: Metric, wh: Warehouse, period: str | None, by: str | None, settings: MetricSettings
+) -> pd.DataFrame:
+    with build_model(wh.ibis, settings) as model:
+        frame = build_frame(model, period, by)
+        result: pd.DataFrame = wh.ibis.execute(metric.compute(frame))
+    return result.reset_index(drop=True)
+
+
+def explain(name: str) -> str:
+    """The declaration of a metric as text: definition, formula, owner, benchmark, tables."""
+    m = get_metric(name)
+    lines = [
+        f"{m.name} ({m.kind}, {m.unit}, by {m.grain})",
+        f"  {m.description}",
+        f"  Formula: {m.formula}",
+        f"  Owner: {m.owner}",
+        f"  Reads: {', '.join(m.tables)}",
+    ]
+    if m.benchmark:
+        lines.append(f"  Benchmark: {m.benchmark.band} (source: {m.benchmark.source})")
+    return "\n".join(lines)
+
+
+def bridge_frame(warehouse: Warehouse, settings: MetricSettings | None = None) -> pd.DataFrame:
+    """The monthly MRR bridge (start, movements, end, customers) as a DataFrame."""
+    from revline.model.movements import bridge
+
+    with build_model(warehouse.ibis, settings or MetricSettings()) as model:
+        frame: pd.DataFrame = warehouse.ibis.execute(bridge(model))
+    frame["month"] = [d if hasattr(d, "year") else month_start(int(d)) for d in frame["month"]]
+    return frame

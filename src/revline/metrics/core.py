@@ -1,0 +1,80 @@
+"""The vocabulary of the metric registry: a metric declaration and what it computes over.
+
+A metric is data (../shared/STYLE.md point 2): a closed set of kinds, a plain-language
+description, a formula, a unit, a grain, the owning function from the function category map,
+an optional benchmark with its source, the canonical tables it reads, and one callable that
+builds its Ibis expression. Nothing else computes a metric; the CLI, API and reports read these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis.expr.types as ir
+
+from revline.model.mrr import MrrModel
+
+MetricKind = Literal["simple", "ratio", "cumulative", "derived", "conversion"]
+KINDS: tuple[str, ...] = ("simple", "ratio", "cumulative", "derived", "conversion")
+UNITS: tuple[str, ...] = ("currency", "count", "ratio", "months", "days")
+GRAINS: tuple[str, ...] = ("month", "period")
+#: Tables every MRR-based metric reads.
+MRR_TABLES: tuple[str, ...] = ("subscriptions", "plans", "invoices", "fx_rates", "accounts")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A reference band for a metric and where it comes from."""
+
+    band: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a metric computes over: the MRR facts, the periods asked for and the breakdown.
+
+    ``customer_months`` and ``movements`` carry a column named after ``by`` when a breakdown
+    is asked for. ``periods`` has one row per (period, month) with the period's first and last
+    month; ``period_bounds`` one row per period.
+    """
+
+    model: MrrModel
+    periods: ir.Table
+    by: str | None
+    keys: tuple[str, ...]
+    customer_months: ir.Table
+    movements: ir.Table
+
+    @property
+    def by_cols(self) -> list[str]:
+        return [self.by] if self.by else []
+
+    @property
+    def period_bounds(self) -> ir.Table:
+        return self.periods.select("period", "first_idx", "last_idx").distinct()
+
+
+Compute = Callable[[Frame], ir.Table]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric, declared once.
+
+    ``compute`` returns an Ibis table with columns ``period``, the breakdown column (if any)
+    and ``value``.
+    """
+
+    name: str
+    kind: MetricKind
+    description: str
+    formula: str
+    unit: str
+    grain: str
+    owner: str
+    tables: tuple[str, ...]
+    compute: Compute
+    benchmark: Benchmark | None = None

@@ -1,0 +1,123 @@
+"""Period-based retention: NRR, GRR, logo retention and customer churn rate.
+
+The cohort is the customers paying at the period start (MRR > 0 in the month before the
+period's first month). Each is compared at the period's last month: MRR above its start is
+expansion, below is contraction, none is churn. Customers who were not paying at the start (new
+and reactivated ones, including those who joined and left inside the period) are excluded. A
+cohort member who churned and came back inside the period counts at its end MRR.
+GRR caps each customer at its starting MRR, so GRR <= 100% and GRR <= NRR always.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
+from revline.metrics.frame import fill_periods
+from revline.model.money import CENTS
+
+
+def _cohort(frame: Frame) -> ir.Table:
+    """Per period and cohort member: ``start`` MRR and ``end`` MRR (0 when churned)."""
+    cm = frame.customer_months
+    bounds = frame.period_bounds
+    start = cm.inner_join(bounds, cm.month_idx == bounds.first_idx - 1).select(
+        "period", *frame.keys, *frame.by_cols, "last_idx", start=cm.mrr
+    )
+    end = cm.select(*frame.keys, e_idx=cm.month_idx, end=cm.mrr)
+    joined = start.left_join(
+        end, [*(start[k] == end[k] for k in frame.keys), start.last_idx == end.e_idx]
+    )
+    zero = ibis.literal(0).cast(CENTS)
+    return joined.select("period", *frame.by_cols, "start", end=joined.end.coalesce(zero))
+
+
+def _ratio(frame: Frame, which: str) -> ir.Table:
+    c = _cohort(frame)
+    retained = ibis.ifelse(c.end < c.start, c.end, c.start)
+    sums = c.group_by(["period", *frame.by_cols]).agg(
+        start=c.start.sum().cast("float64"),
+        net=c.end.sum().cast("float64"),
+        gross=retained.sum().cast("float64"),
+        members=c.count().cast("float64"),
+        kept=(c.end > 0).sum().cast("float64"),
+    )
+    value = {
+        "nrr": sums.net / sums.start,
+        "grr": sums.gross / sums.start,
+        "logo_retention": sums.kept / sums.members,
+        "customer_churn_rate": (sums.members - sums.kept) / sums.members,
+        "net_mrr_churn_rate": (sums.start - sums.net) / sums.start,
+    }[which]
+    return fill_periods(frame, sums.select("period", *frame.by_cols, value=value), None)
+
+
+def _metric(name: str, description: str, formula: str, benchmark: Benchmark) -> Metric:
+    return Metric(
+        name=name,
+        kind="ratio",
+        description=description,
+        formula=formula,
+        unit="ratio",
+        grain="period",
+        owner="customer_success",
+        tables=MRR_TABLES,
+        compute=lambda frame: _ratio(frame, name),
+        benchmark=benchmark,
+    )
+
+
+METRICS = (
+    _metric(
+        "nrr",
+        "Net revenue retention: the share of the MRR of customers paying at the period start "
+        "that they still pay at its end, with expansion.",
+        "(start + expansion - contraction - churn) / start, over customers paying at the "
+        "period start",
+        Benchmark(
+            band="above 100% means the base grows on its own; 110-120%+ is best in class "
+            "for mid-market and enterprise SaaS",
+            source="KeyBanc Capital Markets SaaS Survey; Bessemer Venture Partners, State of "
+            "the Cloud",
+        ),
+    ),
+    _metric(
+        "grr",
+        "Gross revenue retention: like NRR but without expansion, so it cannot exceed 100%.",
+        "sum(min(end, start)) / start, over customers paying at the period start",
+        Benchmark(
+            band="annual GRR of 90% or more is strong; 80-85% is typical for SMB",
+            source="KeyBanc Capital Markets SaaS Survey",
+        ),
+    ),
+    _metric(
+        "logo_retention",
+        "Share of the customers paying at the period start who still pay at its end.",
+        "customers paying at start and end / customers paying at start",
+        Benchmark(
+            band="annual logo retention above 90% for enterprise, 70-80% for SMB",
+            source="common SaaS practice (e.g. KeyBanc Capital Markets SaaS Survey)",
+        ),
+    ),
+    _metric(
+        "customer_churn_rate",
+        "Share of the customers paying at the period start who no longer pay at its end "
+        "(customers who joined and left inside the period are not counted).",
+        "1 - logo_retention",
+        Benchmark(
+            band="monthly logo churn under 1% (enterprise) to 3-5% (SMB)",
+            source="common SaaS practice (e.g. KeyBanc Capital Markets SaaS Survey)",
+        ),
+    ),
+    _metric(
+        "net_mrr_churn_rate",
+        "MRR lost net of expansion from the customers paying at the period start, as a share "
+        "of their starting MRR (negative when expansion outweighs churn and contraction).",
+        "(churn + contraction - expansion) / start = 1 - nrr",
+        Benchmark(
+            band="below 0 (net negative churn) is best in class",
+            source="common SaaS practice (e.g. Bessemer Venture Partners, State of the Cloud)",
+        ),
+    ),
+)

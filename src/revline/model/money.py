@@ -1,0 +1,138 @@
+"""Exact money arithmetic in Ibis expressions, and conversion into the reporting currency.
+
+Engines divide decimals in floating point (DuckDB turns ``DECIMAL / DECIMAL`` into ``DOUBLE``),
+which can round a half cent the wrong way: 999.90 / 12 = 83.325 is 83.32499... as a double.
+:func:`cents` therefore divides only to get a candidate and then corrects it with exact decimal
+multiplications and comparisons, so every amount is rounded half-up to the cent exactly as the
+decimal arithmetic would.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from revline.errors import RevlineError
+
+#: Exact integers and intermediate amounts, by scale. Ibis only multiplies decimals of one
+#: type, so every product is cast back to the scale its factors imply (which is exact).
+WIDE = dt.Decimal(38, 0)
+D4 = dt.Decimal(38, 4)
+D8 = dt.Decimal(38, 8)
+D12 = dt.Decimal(38, 12)
+#: Amounts rounded to the cent.
+CENTS = dt.Decimal(38, 2)
+_ONE_CENT = ibis.literal(Decimal("0.01"), type=dt.Decimal(3, 2))
+
+
+def cents(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.DecimalValue:
+    """``numerator / denominator`` rounded half-up to the cent, computed exactly.
+
+    Both arguments are exact decimals (or integers); ``numerator >= 0`` and ``denominator > 0``.
+    The float candidate is within one cent for any amount below about 10^13, and the two exact
+    checks move it to the right cent: ``c`` is correct when
+    ``(2c - 1) * d <= 200 * n < (2c + 1) * d``.
+    """
+    n = numerator.cast(D12)
+    d = denominator.cast(D4)
+    approx = (n.cast("float64") * 100 / d.cast("float64")).round(0)
+    c = approx.cast("int64")
+    twice = (n * 200).cast(D12)
+    upper = ((c * 2 + 1).cast(D4) * d).cast(D8)
+    lower = ((c * 2 - 1).cast(D4) * d).cast(D8)
+    fixed = ibis.cases((twice >= upper, c + 1), (twice < lower, c - 1), else_=c)
+    return (fixed.cast(CENTS) * _ONE_CENT.cast(CENTS)).cast(CENTS)
+
+
+def times(a: ir.NumericValue, b: ir.NumericValue, scale_a: int, scale_b: int) -> ir.DecimalValue:
+    """The exact product of two decimals with at most ``scale_a`` and ``scale_b`` decimals."""
+    common = dt.Decimal(38, max(scale_a, scale_b))
+    return (a.cast(common) * b.cast(common)).cast(dt.Decimal(38, scale_a + scale_b))
+
+
+def union_all(first: ir.Table, *rest: ir.Table) -> ir.Table:
+    """``UNION ALL`` of tables with the same columns, ignoring differences in nullability."""
+
+    def relaxed(table: ir.Table) -> ir.Table:
+        return table.cast({name: typ.copy(nullable=True) for name, typ in first.schema().items()})
+
+    return relaxed(first).union(*[relaxed(t) for t in rest])
+
+
+def rates(fx_rates: ir.Table, months: ir.Table, currencies: ir.Table, reporting: str) -> ir.Table:
+    """The conversion factor of each (currency, month) into ``reporting``.
+
+    Returns ``currency, month_idx, rate_mul, rate_div``: an amount converts as
+    ``amount * rate_mul / rate_div``. The rate in force for a month is the latest ``rate_date``
+    on or before the month's last day; a rate quoted the other way round (reporting currency as
+    the base) is used by dividing. The reporting currency itself converts at 1. Pairs without
+    any rate come back with null factors; :func:`check_rates` turns them into an error.
+    """
+    one = ibis.literal(Decimal(1), type=dt.Decimal(22, 4))
+    usable = fx_rates.filter(fx_rates.rate > 0)
+    direct = usable.filter(usable.quote_currency == reporting).select(
+        currency=usable.base_currency,
+        rate_date=usable.rate_date,
+        rate_mul=usable.rate,
+        rate_div=one,
+        preference=ibis.literal(0),
+    )
+    inverse = usable.filter(usable.base_currency == reporting).select(
+        currency=usable.quote_currency,
+        rate_date=usable.rate_date,
+        rate_mul=one,
+        rate_div=usable.rate,
+        preference=ibis.literal(1),
+    )
+    quoted = union_all(direct, inverse)
+    wanted = currencies.cross_join(months.select("month_idx", "snapshot_day"))
+    joined = wanted.left_join(
+        quoted,
+        [
+            wanted.currency == quoted.currency,
+            quoted.rate_date < wanted.snapshot_day,
+        ],
+    )
+    order = [joined.rate_date.desc(), joined.preference, joined.rate_mul, joined.rate_div]
+    ranked = joined.mutate(
+        rank=ibis.row_number().over(group_by=[joined.currency, joined.month_idx], order_by=order)
+    )
+    best = ranked.filter(ranked.rank == 0)
+    same = best.currency == reporting
+    return best.select(
+        currency=best.currency,
+        month_idx=best.month_idx,
+        rate_mul=ibis.ifelse(same, one, best.rate_mul),
+        rate_div=ibis.ifelse(same, one, best.rate_div),
+    )
+
+
+def check_rates(reporting: str, *needed: ir.Table) -> None:
+    """Raise when a currency has no rate into ``reporting`` for a month it is needed in.
+
+    Each of ``needed`` has ``currency``, ``month_idx`` and ``rate_mul`` (null when no rate).
+    """
+    factors = union_all(*(t.select("currency", "month_idx", "rate_mul") for t in needed))
+    missing = (
+        factors.filter(factors.rate_mul.isnull())
+        .group_by("currency")
+        .agg(first=factors.month_idx.min(), months=factors.month_idx.nunique())
+        .order_by("currency")
+        .to_pandas()
+    )
+    if missing.empty:
+        return
+    from revline.model.periods import month_start
+
+    examples = ", ".join(
+        f"{row.currency} (first needed {month_start(int(row.first)):%Y-%m}, {row.months} months)"
+        for row in missing.itertuples()
+    )
+    raise RevlineError(
+        f"No exchange rate into {reporting} for: {examples}.",
+        hint=f"Load fx_rates rows from each currency to {reporting} dated on or before the first "
+        "month listed, or report in another currency (--currency).",
+    )

@@ -1,0 +1,124 @@
+"""Months and reporting periods.
+
+A month is identified by an integer index, ``year * 12 + month - 1``, so that "the month before"
+is ``index - 1`` on every engine. A reporting period (``2025-07``, ``2025-Q3``, ``2025``) is a
+run of consecutive months; grains (``month``, ``quarter``, ``year``) expand to every period of
+that grain in the data's range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.datatypes as dt
+import pandas as pd
+
+from revline.errors import ConfigError
+
+GRAINS = ("month", "quarter", "year")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def month_index(day: date) -> int:
+    """The month index of a date: ``year * 12 + month - 1``."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> date:
+    """The first day of the month with this index."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a label and its first and last month (inclusive)."""
+
+    label: str
+    first: int
+    last: int
+
+
+def _label(index: int, grain: str) -> str:
+    start = month_start(index)
+    if grain == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if grain == "quarter":
+        return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year:04d}"
+
+
+def parse_period(text: str) -> Period:
+    """Parse ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` into a :class:`Period`."""
+    value = text.strip()
+    if m := _MONTH.match(value):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            index = year * 12 + month - 1
+            return Period(_label(index, "month"), index, index)
+    elif m := _QUARTER.match(value):
+        first = int(m[1]) * 12 + (int(m[2]) - 1) * 3
+        return Period(_label(first, "quarter"), first, first + 2)
+    elif m := _YEAR.match(value):
+        first = int(m[1]) * 12
+        return Period(value, first, first + 11)
+    raise ConfigError(
+        f"Cannot read period {text!r}.",
+        hint="Write a month (2025-07), a quarter (2025-Q3), a year (2025) or a grain "
+        f"({', '.join(GRAINS)}).",
+    )
+
+
+def expand_periods(spec: str | None, first: int, last: int) -> list[Period]:
+    """The periods a computation reports: one named period, or every period of a grain.
+
+    ``None`` means every month from ``first`` to ``last`` (the data's range).
+    """
+    grain = "month" if spec is None else spec.strip().lower()
+    if grain not in GRAINS:
+        return [parse_period(spec or "")]
+    periods: dict[str, Period] = {}
+    for index in range(first, last + 1):
+        label = _label(index, grain)
+        known = periods.get(label)
+        periods[label] = Period(label, known.first if known else _grain_start(index, grain), index)
+    return [Period(p.label, p.first, _grain_end(p.first, grain)) for p in periods.values()]
+
+
+def _grain_start(index: int, grain: str) -> int:
+    size = {"month": 1, "quarter": 3, "year": 12}[grain]
+    return index - index % size
+
+
+def _grain_end(first: int, grain: str) -> int:
+    return first + {"month": 1, "quarter": 3, "year": 12}[grain] - 1
+
+
+def months_table(first: int, last: int) -> ibis.Table:
+    """One row per month: index, first day, and the month-end snapshot (as a day and an instant).
+
+    The snapshot is the first instant of the next month: a subscription counts in a month when
+    it is running just before that instant (start before it, end on or after it). Built as an
+    expression (a range), so that no data is shipped from Python.
+    """
+    spine = ibis.range(first, last + 1).unnest().name("month_idx").as_table()
+    index = spine.month_idx.cast("int64")
+    month = ibis.date((index // 12).cast("int32"), (index % 12 + 1).cast("int32"), 1)
+    snapshot_day = (month + ibis.interval(months=1)).cast("date")
+    return spine.select(
+        month_idx=index,
+        month=month,
+        snapshot_day=snapshot_day,
+        snapshot_at=snapshot_day.cast(dt.Timestamp(timezone="UTC")),
+    )
+
+
+def periods_table(periods: list[Period]) -> ibis.Table:
+    """One row per (period, month in it), with the period's first and last month."""
+    rows = [(p.label, i, p.first, p.last) for p in periods for i in range(p.first, p.last + 1)]
+    frame = pd.DataFrame(rows, columns=["period", "month_idx", "first_idx", "last_idx"])
+    return ibis.memtable(frame.astype({"month_idx": "int64", "first_idx": "int64"}))

@@ -1,0 +1,70 @@
+"""Metric settings: the choices a company makes about how MRR is recognised.
+
+Every metric computation takes one :class:`MetricSettings`. The defaults are documented here and
+in docs/metrics.md; a company changes them by passing its own instance (or, on the command line,
+through options). Settings are data, validated when built, so a typo fails at once with the valid
+choices instead of silently computing something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, get_args
+
+from revline.errors import ConfigError, unknown
+from revline.schema.enums import CURRENCIES
+
+ChurnRecognition = Literal["cancellation", "paid_period_end", "scheduled_end"]
+MrrBasis = Literal["billed", "contract"]
+
+CHURN_RECOGNITIONS: tuple[str, ...] = get_args(ChurnRecognition)
+MRR_BASES: tuple[str, ...] = get_args(MrrBasis)
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """How revline turns subscriptions into MRR.
+
+    ``reporting_currency`` (default ``"USD"``): every amount is converted into it with the
+    ``fx_rates`` row in force at each month-end snapshot (the latest ``rate_date`` on or before
+    the month's last day).
+
+    ``churn_recognition`` (default ``"scheduled_end"``): when a cancelled subscription stops
+    counting. ``"cancellation"``: at ``canceled_at``. ``"paid_period_end"``: at the end of the
+    billing cycle in which it was cancelled (cycles counted from ``start_at``).
+    ``"scheduled_end"``: at ``end_at`` as recorded (or the end of the paid period when a cancelled
+    subscription has no ``end_at``). Without ``canceled_at`` every setting uses ``end_at``.
+
+    ``mrr_basis`` (default ``"billed"``): movements and metrics use billed MRR (net of
+    discounts) or contract MRR (list price x quantity). Both are always computed.
+
+    ``include_usage`` (default ``False``): add the usage component (metered charges invoiced in
+    the month) to MRR. It is always computed and reported separately.
+
+    ``as_of`` (default ``None``, meaning today in UTC): the last month computed. Subscriptions
+    still running count up to this month; churn after it has not happened yet.
+    """
+
+    reporting_currency: str = "USD"
+    churn_recognition: ChurnRecognition = "scheduled_end"
+    mrr_basis: MrrBasis = "billed"
+    include_usage: bool = False
+    as_of: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.reporting_currency not in CURRENCIES:
+            raise ConfigError(
+                unknown("reporting currency", self.reporting_currency, CURRENCIES),
+                hint="Use an ISO 4217 code such as USD or EUR.",
+            )
+        if self.churn_recognition not in CHURN_RECOGNITIONS:
+            raise ConfigError(
+                unknown("churn recognition", self.churn_recognition, CHURN_RECOGNITIONS),
+                hint="Choose when a cancelled subscription stops counting as MRR.",
+            )
+        if self.mrr_basis not in MRR_BASES:
+            raise ConfigError(
+                unknown("MRR basis", self.mrr_basis, MRR_BASES),
+                hint="billed is net of discounts; contract is list price x quantity.",
+            )

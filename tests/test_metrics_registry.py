@@ -1,0 +1,163 @@
+"""The metric catalogue: declared once, validated as a whole, and reachable from the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import revline.commands  # noqa: F401  (registers the CLI commands)
+from fixtures.mrr.company import TABLES
+from fixtures.mrr.rows import load
+from revline.cli import app
+from revline.errors import ConfigError
+from revline.metrics import (
+    ALL_METRICS,
+    REGISTRY,
+    Benchmark,
+    explain,
+    get_metric,
+    validate_catalogue,
+)
+from revline.org import default_org_path, load_org, parse_org
+
+REQUIRED = {
+    "mrr",
+    "arr",
+    "customers",
+    "arpa",
+    "new_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churned_mrr",
+    "reactivation_mrr",
+    "net_new_mrr",
+    "nrr",
+    "grr",
+    "logo_retention",
+    "customer_churn_rate",
+    "quick_ratio",
+}
+
+
+def test_the_catalogue_is_sound_and_complete() -> None:
+    assert validate_catalogue() == []
+    assert set(REGISTRY) >= REQUIRED
+    assert len(REGISTRY) == len(ALL_METRICS)  # every metric declared once
+    org = load_org()
+    for metric in REGISTRY.values():
+        assert metric.owner in org.functions
+
+
+def test_owners_come_from_the_org_map() -> None:
+    raw = yaml.safe_load(default_org_path().read_text())
+    raw["metrics"] = {"nrr": "renewals", "nrr_12mo": "sales"}
+    org = parse_org(raw, "org.yaml")
+    assert org.metric_owner("nrr", REGISTRY["nrr"].owner).function == "renewals"
+    text = [str(p) for p in validate_catalogue(org=org)]
+    assert text == [
+        "nrr_12mo: is given an owner in org.yaml but is not in the registry. "
+        "Fix: Remove it from the metrics section of org.yaml (did you mean 'nrr'?)."
+    ]
+    raw["functions"].pop("revops")
+    for model in raw["org_models"].values():
+        for members in model["executives"].values():
+            if "revops" in members:
+                members.remove("revops")
+    without_revops = parse_org(raw, "org.yaml")
+    owned_by_revops = [m.name for m in REGISTRY.values() if m.owner == "revops"]
+    text = [str(p) for p in validate_catalogue(org=without_revops)]
+    assert len([t for t in text if "owner 'revops' is not a function" in t]) == len(owned_by_revops)
+
+
+def test_every_problem_is_reported_at_once_with_its_fix() -> None:
+    nrr = REGISTRY["nrr"]
+    broken = [
+        replace(nrr, name="nrr_bad", owner="salse", description=" ", tables=("subscriptons",)),
+        replace(nrr, name="grr_bad", formula="", unit="", benchmark=Benchmark("", "")),
+        replace(nrr, name="odd", kind="weird", grain="fortnight"),  # type: ignore[arg-type]
+        nrr,
+        nrr,
+    ]
+    text = [str(p) for p in validate_catalogue(broken)]
+    assert any(
+        "nrr_bad: owner 'salse' is not a function of the org map (did you mean 'sales'?)." in t
+        for t in text
+    )
+    assert any("nrr_bad: has no description." in t for t in text)
+    assert any(
+        "reads unknown table 'subscriptons' (did you mean 'subscriptions'?)" in t for t in text
+    )
+    assert any(t.startswith("grr_bad: has no formula.") for t in text)
+    assert any(t.startswith("grr_bad: has no unit.") for t in text)
+    assert any("grr_bad: has a benchmark without a band or a source." in t for t in text)
+    assert any(t.startswith("odd: kind 'weird'") for t in text)
+    assert any(t.startswith("odd: grain 'fortnight' is unknown.") for t in text)
+    assert any(t == "nrr: is declared 2 times. Fix: Declare each metric once." for t in text)
+    assert all(" Fix: " in t for t in text)
+    assert len(text) == 9
+
+
+def test_explain_prints_the_declaration() -> None:
+    text = explain("NRR")
+    assert text.startswith("nrr (ratio, ratio, by period)")
+    assert "Owner: customer_success" in text
+    assert "Benchmark:" in text and "KeyBanc" in text
+    assert "Reads: subscriptions, plans, invoices, fx_rates, accounts" in text
+    with pytest.raises(ConfigError, match="Did you mean 'churned_mrr'"):
+        get_metric("churn_mrr")
+
+
+runner = CliRunner()
+
+
+def test_cli_list_explain_validate() -> None:
+    listed = runner.invoke(app, ["metrics", "list"], terminal_width=200)
+    assert listed.exit_code == 0
+    for name in REQUIRED:
+        assert name in listed.output
+    explained = runner.invoke(app, ["metrics", "explain", "grr"])
+    assert explained.exit_code == 0 and "cannot exceed 100%" in explained.output
+    valid = runner.invoke(app, ["metrics", "validate"])
+    assert valid.exit_code == 0 and f"{len(REGISTRY)} metrics" in valid.output
+
+
+def test_cli_unknown_metric_suggests_the_closest() -> None:
+    result = runner.invoke(app, ["metrics", "explain", "nrrr"], standalone_mode=False)
+    assert isinstance(result.exception, ConfigError)
+    assert "Did you mean 'nrr'?" in str(result.exception)
+
+
+def test_cli_compute_reads_the_warehouse(tmp_path: Path) -> None:
+    from revline.warehouse import Warehouse
+
+    path = tmp_path / "company.duckdb"
+    with Warehouse.create(path) as wh:
+        load(wh, TABLES)
+    args = ["metrics", "compute", "mrr", "-w", str(path), "--period", "2025-Q2"]
+    result = runner.invoke(app, [*args, "--as-of", str(date(2025, 6, 30))])
+    assert result.exit_code == 0, result.output
+    assert "2025-Q2" in result.output and "400.00" in result.output
+    nrr = runner.invoke(
+        app,
+        [
+            "metrics",
+            "compute",
+            "nrr",
+            "-w",
+            str(path),
+            "-p",
+            "2025-Q2",
+            "--by",
+            "segment",
+            "--as-of",
+            "2025-06-30",
+        ],
+    )
+    assert nrr.exit_code == 0 and "enterprise" in nrr.output and "1.5" in nrr.output
+    bad = runner.invoke(app, [*args, "--churn-recognition", "never"], standalone_mode=False)
+    assert isinstance(bad.exception, ConfigError)
