@@ -20,6 +20,23 @@ def test_demo_builds_a_company_and_summarises_it(tmp_path: Path) -> None:
     assert 0 < summary.subscriptions_running <= summary.table_rows["subscriptions"]
 
 
+def test_demo_headline_comes_from_the_metric_registry(tmp_path: Path) -> None:
+    from datetime import date
+
+    from revline.metrics import compute
+    from revline.settings import MetricSettings
+
+    summary = build_demo(tmp_path, accounts=1500, months=12, seed=5)
+    assert summary.quarter == "2025-Q4"  # the synthetic history ends on 2025-12-31
+    settings = MetricSettings(as_of=date(2025, 12, 31))
+    for name in ("mrr", "nrr", "customers"):
+        expected = compute(name, "2025-Q4", warehouse=summary.warehouse, settings=settings)
+        assert summary.headline[name] == expected["value"].iloc[0]
+    assert sum(summary.mrr_by_segment.values()) == summary.headline["mrr"]
+    assert summary.headline["arr"] == summary.headline["mrr"] * 12
+    assert 0 < summary.headline["grr"] <= 1  # type: ignore[operator]
+
+
 def test_demo_rebuilds_instead_of_adding(tmp_path: Path) -> None:
     first = build_demo(tmp_path, accounts=300, months=6, seed=1)
     second = build_demo(tmp_path, accounts=300, months=6, seed=1)

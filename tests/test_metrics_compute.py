@@ -175,3 +175,14 @@ def test_bridge_frame_lists_every_month(company: Warehouse) -> None:
         Decimal("400.00"),
         5,
     )
+
+
+def test_compute_many_equals_one_at_a_time(company: Warehouse) -> None:
+    from revline.metrics import compute_many
+
+    names = ["mrr", "nrr", "customers", "churned_mrr"]
+    together = compute_many(names, "quarter", "segment", warehouse=company, settings=SETTINGS)
+    assert list(together) == names
+    for name in names:
+        alone = compute(name, "quarter", "segment", warehouse=company, settings=SETTINGS)
+        pd.testing.assert_frame_equal(together[name], alone)

@@ -105,7 +105,7 @@ def test_every_problem_is_reported_at_once_with_its_fix() -> None:
 def test_explain_prints_the_declaration() -> None:
     text = explain("NRR")
     assert text.startswith("nrr (ratio, ratio, by period)")
-    assert "Owner: customer_success" in text
+    assert "Owner: Customer success (CRO)" in text
     assert "Benchmark:" in text and "KeyBanc" in text
     assert "Reads: subscriptions, plans, invoices, fx_rates, accounts" in text
     with pytest.raises(ConfigError, match="Did you mean 'churned_mrr'"):

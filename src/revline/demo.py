@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import ibis
 
@@ -34,6 +36,14 @@ class CompanySummary:
     opportunities_by_outcome: dict[str, int]
     subscriptions_running: int
     leads_by_stage: dict[str, int] = field(default_factory=dict)
+    #: The last full quarter of history, and its headline metrics from the metric registry.
+    quarter: str = ""
+    headline: dict[str, object] = field(default_factory=dict)
+    mrr_by_segment: dict[str, object] = field(default_factory=dict)
+
+
+#: The metrics the demo shows, computed by the registry (the demo computes nothing itself).
+HEADLINE = ("mrr", "arr", "customers", "arpa", "net_new_mrr", "nrr", "grr", "logo_retention")
 
 
 def build_demo(
@@ -93,4 +103,32 @@ def summarize(wh: Warehouse, seed: int, months: int, as_of: str, seconds: float)
         opportunities_by_outcome=_grouped(opps, outcome),
         subscriptions_running=int(running.execute()),
         leads_by_stage=_grouped(leads, stage),
+        **_headline(wh, date.fromisoformat(as_of[:10])),
     )
+
+
+def last_full_quarter(as_of: date) -> str:
+    """The last calendar quarter that ends before ``as_of`` (exclusive), e.g. ``2025-Q4``."""
+    last_day = as_of - timedelta(days=1)
+    quarter = (last_day.month - 1) // 3 + 1
+    if last_day.month != quarter * 3 or (last_day + timedelta(days=1)).month == last_day.month:
+        quarter -= 1  # the quarter containing last_day is not over yet
+    year = last_day.year
+    if quarter == 0:
+        year, quarter = year - 1, 4
+    return f"{year}-Q{quarter}"
+
+
+def _headline(wh: Warehouse, as_of: date) -> dict[str, Any]:
+    from revline.metrics import compute_many
+    from revline.settings import MetricSettings
+
+    quarter = last_full_quarter(as_of)
+    settings = MetricSettings(as_of=as_of - timedelta(days=1))
+    values = compute_many(HEADLINE, quarter, warehouse=wh, settings=settings)
+    by_segment = compute_many(["mrr"], quarter, "segment", warehouse=wh, settings=settings)["mrr"]
+    return {
+        "quarter": quarter,
+        "headline": {name: frame["value"].iloc[0] for name, frame in values.items()},
+        "mrr_by_segment": dict(zip(by_segment["segment"], by_segment["value"], strict=True)),
+    }

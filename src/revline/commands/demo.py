@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from revline import demo
 from revline.cli import app, console
+from revline.metrics import get_metric
 
 
 @app.command("demo")
@@ -34,6 +36,18 @@ def demo_command(
         f"[bold]Synthetic company[/] (seed {summary.seed}, {summary.months} months of history "
         f"up to {summary.as_of}) built in {summary.seconds:.1f} s into {summary.warehouse}"
     )
+    if summary.headline:
+        numbers = Table(
+            title=f"Headline metrics, {summary.quarter}, USD",
+            caption="Definitions: revline metrics explain NAME",
+        )
+        numbers.add_column("metric")
+        numbers.add_column("value", justify="right")
+        for name, value in summary.headline.items():
+            numbers.add_row(name, format_value(name, value))
+        for segment, value in summary.mrr_by_segment.items():
+            numbers.add_row(f"mrr: {segment}", format_value("mrr", value))
+        console.print(numbers)
     overview = Table(title="The company", show_header=False)
     overview.add_column("what")
     overview.add_column("value", justify="right")
@@ -57,3 +71,15 @@ def demo_command(
         f"Next: revline check -w {summary.warehouse}   (data-quality report)\n"
         f"      revline import TABLE FILE --mapping M.yaml -w {summary.warehouse}"
     )
+
+
+def format_value(name: str, value: object) -> str:
+    """A metric value as a person reads it: money with separators, ratios as percentages."""
+    unit = get_metric(name).unit
+    if unit == "currency":
+        return f"{Decimal(str(value)):,.2f}"
+    if unit == "ratio":
+        return f"{float(str(value)):.1%}"
+    if unit == "count":
+        return f"{int(str(value)):,}"
+    return str(value)

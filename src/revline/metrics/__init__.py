@@ -6,7 +6,14 @@ DataFrame; :func:`validate_catalogue` checks every declaration at once.
 
 from __future__ import annotations
 
-from revline.metrics.api import REGISTRY, bridge_frame, compute, explain, get_metric
+from revline.metrics.api import (
+    REGISTRY,
+    bridge_frame,
+    compute,
+    compute_many,
+    explain,
+    get_metric,
+)
 from revline.metrics.catalogue import ALL_METRICS, Problem, validate_catalogue
 from revline.metrics.core import Benchmark, Metric
 
@@ -18,6 +25,7 @@ __all__ = [
     "Problem",
     "bridge_frame",
     "compute",
+    "compute_many",
     "explain",
     "get_metric",
     "validate_catalogue",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from revline.metrics.core import Metric
 from revline.metrics.frame import build_frame
 from revline.model.mrr import build_model
 from revline.model.periods import month_start
+from revline.org import load_org
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
 
@@ -44,22 +46,42 @@ def compute(
     ``by`` is ``segment``, ``region``, ``industry`` or ``plan``. ``warehouse`` defaults to
     ``$REVLINE_WAREHOUSE`` or ``revline.duckdb``. Money values are exact ``Decimal``s.
     """
-    metric = get_metric(name)
+    return compute_many([name], period, by, warehouse=warehouse, settings=settings)[name]
+
+
+def compute_many(
+    names: Sequence[str],
+    period: str | None = None,
+    by: str | None = None,
+    *,
+    warehouse: Warehouse | str | Path | None = None,
+    settings: MetricSettings | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Several metrics over one build of the MRR model: name -> the frame :func:`compute` gives."""
+    metrics = [get_metric(name) for name in names]
     settings = settings or MetricSettings()
     if isinstance(warehouse, Warehouse):
-        return _compute(metric, warehouse, period, by, settings)
+        return _compute(metrics, names, warehouse, period, by, settings)
     path = warehouse or os.environ.get("REVLINE_WAREHOUSE", "revline.duckdb")
     with Warehouse.open(path, read_only=True) as wh:
-        return _compute(metric, wh, period, by, settings)
+        return _compute(metrics, names, wh, period, by, settings)
 
 
 def _compute(
-    metric: Metric, wh: Warehouse, period: str | None, by: str | None, settings: MetricSettings
-) -> pd.DataFrame:
+    metrics: list[Metric],
+    names: Sequence[str],
+    wh: Warehouse,
+    period: str | None,
+    by: str | None,
+    settings: MetricSettings,
+) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
     with build_model(wh.ibis, settings) as model:
         frame = build_frame(model, period, by)
-        result: pd.DataFrame = wh.ibis.execute(metric.compute(frame))
-    return result.reset_index(drop=True)
+        for name, metric in zip(names, metrics, strict=True):
+            result: pd.DataFrame = wh.ibis.execute(metric.compute(frame))
+            out[name] = result.reset_index(drop=True)
+    return out
 
 
 def explain(name: str) -> str:
@@ -69,7 +91,7 @@ def explain(name: str) -> str:
         f"{m.name} ({m.kind}, {m.unit}, by {m.grain})",
         f"  {m.description}",
         f"  Formula: {m.formula}",
-        f"  Owner: {m.owner}",
+        f"  Owner: {load_org().metric_owner(m.name, m.owner)}",
         f"  Reads: {', '.join(m.tables)}",
     ]
     if m.benchmark:
