@@ -19,6 +19,7 @@ _TYPES: dict[Kind, exp.DataType] = {
     Kind.INT: exp.DataType.build("BIGINT"),
     Kind.DECIMAL: exp.DataType.build(f"DECIMAL({MONEY_PRECISION}, {MONEY_SCALE})"),
     Kind.MONEY: exp.DataType.build(f"DECIMAL({MONEY_PRECISION}, {MONEY_SCALE})"),
+    Kind.FLOAT: exp.DataType.build("DOUBLE"),
     Kind.BOOL: exp.DataType.build("BOOLEAN"),
     Kind.DATE: exp.DataType.build("DATE"),
     Kind.TIMESTAMP: exp.DataType.build("TIMESTAMPTZ"),
@@ -63,13 +64,14 @@ def create_table(table: Table, name: str | None = None) -> exp.Create:
     items: list[exp.Expression] = [
         column_def(col, primary_key=col.name == table.primary_key) for col in table.columns
     ]
-    items.append(
-        exp.UniqueColumnConstraint(
-            this=exp.Schema(
-                expressions=[exp.to_identifier("source"), exp.to_identifier("source_id")]
+    if table.has_lineage:  # a re-import updates by (source, source_id), never duplicates
+        items.append(
+            exp.UniqueColumnConstraint(
+                this=exp.Schema(
+                    expressions=[exp.to_identifier("source"), exp.to_identifier("source_id")]
+                )
             )
         )
-    )
     for check in table.checks:
         if isinstance(check, OrderCheck) and check.severity == "error":
             earlier, later = exp.column(check.earlier), exp.column(check.later)

@@ -91,17 +91,6 @@ META = Table(
 SYSTEM_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, LOADS, META)}
 
 
-def _system_ddl(table: Table) -> str:
-    # System tables carry no lineage columns, so they skip the (source, source_id) key.
-    create = create_table(table)
-    schema = create.this
-    schema.set(
-        "expressions",
-        [e for e in schema.expressions if e.__class__.__name__ == "ColumnDef"],
-    )
-    return to_sql(create)
-
-
 class Warehouse:
     """A revline warehouse on one DuckDB file (or ``":memory:"``)."""
 
@@ -130,7 +119,7 @@ class Warehouse:
                     wh.con.execute(to_sql(create_table(table)))
             for table in SYSTEM_TABLES.values():
                 if table.name not in existing:
-                    wh.con.execute(_system_ddl(table))
+                    wh.con.execute(to_sql(create_table(table)))
             wh.con.execute(
                 "INSERT OR REPLACE INTO revline_meta VALUES (?, ?), (?, ?)",
                 ["schema_version", str(SCHEMA_VERSION), "revline_version", __version__],
@@ -221,14 +210,15 @@ class Warehouse:
         else:
             self.con.execute("COMMIT")
 
-    def append(self, name: str, data: pa.Table) -> int:
+    def append(self, name: str, data: pa.Table, declared: Table | None = None) -> int:
         """Insert an Arrow table's rows into table ``name`` (inside the caller's transaction).
 
         ``data`` must carry every column of the table, by name; order does not matter. Types
         are cast by DuckDB to the declared ones, and the declared constraints are enforced.
-        Returns the number of rows inserted.
+        ``declared`` is the table's declaration, for tables outside the canonical and system
+        ones (e.g. the synthetic company's ground truth). Returns the number of rows inserted.
         """
-        table = TABLES.get(name) or SYSTEM_TABLES.get(name)
+        table = declared or TABLES.get(name) or SYSTEM_TABLES.get(name)
         if table is None:
             self._schema_of(name)  # raises the helpful error
             raise AssertionError("unreachable")

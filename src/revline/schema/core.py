@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     STRING = "string"
     INT = "int"
     DECIMAL = "decimal"  # exact, non-money quantities (usage quantity, rates, scores)
+    FLOAT = "float"  # approximate: probabilities and model outputs, never money
     MONEY = "money"  # exact amount in the currency named by the table's currency column
     BOOL = "bool"
     DATE = "date"  # a calendar day, no time of day
@@ -36,6 +37,7 @@ _IBIS_TYPES: dict[Kind, dt.DataType] = {
     Kind.INT: dt.int64,
     Kind.DECIMAL: dt.Decimal(MONEY_PRECISION, MONEY_SCALE),
     Kind.MONEY: dt.Decimal(MONEY_PRECISION, MONEY_SCALE),
+    Kind.FLOAT: dt.float64,
     Kind.BOOL: dt.boolean,
     Kind.DATE: dt.date,
     Kind.TIMESTAMP: dt.Timestamp(timezone="UTC", scale=6),
@@ -146,6 +148,11 @@ class Table:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(col.name for col in self.columns)
+
+    @property
+    def has_lineage(self) -> bool:
+        """Canonical tables carry source, source_id, attributes and loaded_at; system tables not."""
+        return all(col.name in self.column_names for col in LINEAGE)
 
     @property
     def own_columns(self) -> tuple[Column, ...]:

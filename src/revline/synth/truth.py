@@ -19,6 +19,12 @@ from revline.synth import columns as c
 from revline.synth.config import SEGMENTS
 from revline.warehouse import Warehouse
 
+
+def real(name: str, description: str) -> Column:
+    """A required approximate number: a probability or latent state, stored as used."""
+    return Column(name, Kind.FLOAT, description, required=True)
+
+
 ACCOUNT_MONTH = Table(
     "truth_account_month",
     "synth",
@@ -30,13 +36,13 @@ ACCOUNT_MONTH = Table(
         Column("month", Kind.DATE, "First day of the month.", required=True),
         text("segment", "Segment of the account.", required=True),
         number("mrr_usd", "Recurring revenue that month, in USD.", required=True),
-        number("usage_health", "Latent usage health (0 is typical).", True, minimum=None),
-        number("payment_risk", "Latent payment risk (higher pays worse).", True, minimum=None),
+        real("usage_health", "Latent usage health (0 is typical)."),
+        real("payment_risk", "Latent payment risk (higher pays worse)."),
         integer(
             "late_or_failed_3m", "Late or failed payments this and the two prior months.", True
         ),
-        number("usage_decline_3m", "Fall of usage health over the last three months.", True),
-        number("churn_hazard", "Probability of churning at the end of this month, as used.", True),
+        real("usage_decline_3m", "Fall of usage health over the last three months."),
+        real("churn_hazard", "Probability of churning at the end of this month, as used."),
         flag("churned", "Churn was drawn this month (takes effect next month).", required=True),
     ),
 )
@@ -48,46 +54,21 @@ OPPORTUNITY = Table(
     "opportunity_id",
     (
         ident("opportunity_id", "Opportunity (opportunities.opportunity_id)."),
-        number("win_probability", "Probability of winning, as used to draw the outcome.", True),
-        number("true_cycle_days", "Days from creation to the true close.", True),
+        real("win_probability", "Probability of winning, as used to draw the outcome."),
+        real("true_cycle_days", "Days from creation to the true close."),
         flag("won", "The drawn outcome (also for deals still open at as_of).", required=True),
     ),
 )
 
 TRUTH_TABLES: dict[str, Table] = {t.name: t for t in (ACCOUNT_MONTH, OPPORTUNITY)}
-_FLOATS = {
-    "usage_health",
-    "payment_risk",
-    "usage_decline_3m",
-    "churn_hazard",
-    "win_probability",
-    "true_cycle_days",
-}
 _ARROW = {
     Kind.STRING: pa.string(),
     Kind.DATE: pa.date32(),
     Kind.INT: pa.int64(),
     Kind.BOOL: pa.bool_(),
     Kind.DECIMAL: c.DECIMAL,
+    Kind.FLOAT: pa.float64(),
 }
-
-
-def _ddl(table: Table) -> str:
-    create = create_table(table)
-    schema = create.this
-    items = []
-    for item in schema.expressions:
-        if not isinstance(item, exp.ColumnDef):
-            continue  # no (source, source_id) key: truth tables carry no lineage
-        if item.name in _FLOATS:
-            item.set("kind", exp.DataType.build("DOUBLE"))
-            item.set(
-                "constraints",
-                [k for k in item.constraints if isinstance(k.kind, exp.NotNullColumnConstraint)],
-            )
-        items.append(item)
-    schema.set("expressions", items)
-    return to_sql(create)
 
 
 def reset(wh: Warehouse) -> None:
@@ -95,7 +76,7 @@ def reset(wh: Warehouse) -> None:
     existing = set(wh.list_tables())
     for table in TRUTH_TABLES.values():
         if table.name not in existing:
-            wh.con.execute(_ddl(table))
+            wh.con.execute(to_sql(create_table(table)))
         else:
             wh.con.execute(to_sql(exp.delete(exp.to_table(table.name))))
 
@@ -106,23 +87,9 @@ def append(wh: Warehouse, name: str, columns: dict[str, pa.Array | np.ndarray]) 
     arrays = []
     for col in table.columns:
         value = columns[col.name]
-        kind = pa.float64() if col.name in _FLOATS else _ARROW[col.kind]
+        kind = _ARROW[col.kind]
         arrays.append(pa.array(value, type=kind) if isinstance(value, np.ndarray) else value)
-    data = pa.Table.from_arrays(arrays, names=list(table.column_names))
-    if data.num_rows == 0:
-        return 0
-    view = f"_revline_truth_{name}"
-    wh.con.register(view, data)
-    try:
-        insert = exp.insert(
-            exp.select(*[exp.column(n) for n in table.column_names]).from_(view),
-            exp.to_table(name),
-            columns=list(table.column_names),
-        )
-        wh.con.execute(to_sql(insert))
-    finally:
-        wh.con.unregister(view)
-    return int(data.num_rows)
+    return wh.append(name, pa.Table.from_arrays(arrays, names=list(table.column_names)), table)
 
 
 def segment_names(segment: np.ndarray) -> pa.Array:
