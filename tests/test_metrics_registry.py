@@ -61,7 +61,7 @@ def test_owners_come_from_the_org_map() -> None:
     text = [str(p) for p in validate_catalogue(org=org)]
     assert text == [
         "nrr_12mo: is given an owner in org.yaml but is not in the registry. "
-        "Fix: Remove it from the metrics section of org.yaml (did you mean 'nrr'?)."
+        "Fix: Remove it from the metrics section of org.yaml (did you mean 'nrr_t12m'?)."
     ]
     raw["functions"].pop("revops")
     for model in raw["org_models"].values():

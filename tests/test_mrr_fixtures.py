@@ -34,11 +34,13 @@ def memory_wh() -> Iterator[Warehouse]:
     wh.close()
 
 
-def _expected(text: str) -> set[tuple[str, str, str, Decimal, Decimal]]:
+def _expected(text: str) -> set[tuple[str, str, str, Decimal, Decimal, bool]]:
+    """Rows ``account month movement amount end [delinquent|-]`` (no flag: not delinquent)."""
     rows = set()
     for line in text.strip().splitlines():
-        account, month, movement, amount, end = line.split()
-        rows.add((account, month, movement, Decimal(amount), Decimal(end)))
+        account, month, movement, amount, end, *flag = line.split()
+        late = flag == ["delinquent"]
+        rows.add((account, month, movement, Decimal(amount), Decimal(end), late))
     return rows
 
 
@@ -63,6 +65,7 @@ def test_fixture_movements(memory_wh: Warehouse, scenario: dict[str, Any], run: 
             r.movement,
             Decimal(r.amount),
             Decimal(r.end_mrr),
+            bool(r.delinquent),
         )
         for r in got.itertuples()
     }

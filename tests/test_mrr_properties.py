@@ -2,7 +2,8 @@
 
 An independent oracle written in plain Python with ``Decimal`` computes each customer's MRR per
 month from the same rows (intervals, counts, seats, discounts, cancellations under each
-churn-recognition setting, EUR converted at dated rates); revline must match it to the cent.
+churn-recognition setting, EUR converted at dated rates, subscriptions delinquent after the
+dunning window of an unpaid invoice); revline must match it to the cent.
 On top of that: the bridge reconciles every month, movements sum to the MRR change,
 GRR <= 100% and GRR <= NRR, and the result does not depend on the order rows were loaded in.
 """
@@ -48,6 +49,46 @@ def _add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=moment.year + index // 12, month=index % 12 + 1)
 
 
+def _invoice(
+    draw: st.DrawFn, invoice_id: str, sub: str, account: str, start: datetime
+) -> dict[str, Any]:
+    """An invoice of the subscription (or, sometimes, of the whole account), paid or not."""
+    issued = start + timedelta(days=draw(st.integers(0, 200)))
+    due = draw(st.none() | st.integers(0, 30).map(lambda d: issued + timedelta(days=d)))
+    status = draw(st.sampled_from(["paid", "paid", "open", "uncollectible", "void", "draft"]))
+    paid = None
+    if status == "paid" and due is not None and draw(st.booleans()):
+        paid = due + timedelta(days=draw(st.integers(-10, 90)), hours=draw(st.integers(0, 23)))
+    return {
+        "invoice_id": invoice_id,
+        "account_id": account,
+        "subscription_id": draw(st.sampled_from([sub, sub, sub, None])),
+        "issued_at": issued,
+        "due_at": due,
+        "amount": Decimal("10.00"),
+        "currency": "USD",
+        "status": status,
+        "paid_at": paid,
+    }
+
+
+def _delinquent(r: dict[str, Any], invoices: list[dict[str, Any]], snapshot: datetime) -> bool:
+    """Past the 30-day dunning window with an owed invoice still unpaid at the snapshot."""
+    for inv in invoices:
+        applies = inv["subscription_id"] == r["subscription_id"] or (
+            inv["subscription_id"] is None and inv["account_id"] == r["account_id"]
+        )
+        owed = inv["status"] in ("open", "paid", "uncollectible") and not (
+            inv["status"] == "paid" and inv["paid_at"] is None
+        )
+        if not (applies and owed and inv["due_at"] is not None):
+            continue
+        unpaid = inv["paid_at"] is None or inv["paid_at"] >= snapshot
+        if inv["due_at"] + timedelta(days=30) < snapshot and unpaid:
+            return True
+    return False
+
+
 @st.composite
 def subscription(draw: st.DrawFn, index: int) -> dict[str, Any]:
     # Days 1-28 only, so that adding months never needs end-of-month clamping.
@@ -59,9 +100,15 @@ def subscription(draw: st.DrawFn, index: int) -> dict[str, Any]:
     cancel = None
     if draw(st.booleans()):
         cancel = start + timedelta(days=draw(st.integers(-5, 400)), hours=draw(st.integers(0, 23)))
+    account = f"a{draw(st.integers(0, 4))}"
+    invoices = [
+        _invoice(draw, f"s{index}-i{k}", f"s{index}", account, start)
+        for k in range(draw(st.integers(0, 2)))
+    ]
     return {
+        "invoices": invoices,
         "subscription_id": f"s{index}",
-        "account_id": f"a{draw(st.integers(0, 4))}",
+        "account_id": account,
         "quantity": draw(st.integers(1, 5)),
         "unit_amount": Decimal(draw(st.integers(0, 200_000))) / 100,
         "billing_interval": draw(st.sampled_from(sorted(FACTORS))),
@@ -117,6 +164,7 @@ def _rate(currency: str, month_end: date) -> Decimal:
 def oracle(rows: list[dict[str, Any]], recognition: str) -> dict[tuple[str, int], Decimal]:
     """Billed MRR in USD per (account, month index) by the documented rules, in plain Python."""
     out: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    invoices = [inv for r in rows for inv in r["invoices"]]
     for r in rows:
         num, den = FACTORS[r["billing_interval"]]
         listed = r["unit_amount"] * r["quantity"]
@@ -125,7 +173,8 @@ def oracle(rows: list[dict[str, Any]], recognition: str) -> dict[tuple[str, int]
         for idx in range(month_index(r["start_at"].date()), month_index(AS_OF) + 1):
             nxt = idx + 1
             snapshot = datetime(nxt // 12, nxt % 12 + 1, 1, tzinfo=UTC)
-            if r["start_at"] < snapshot and (end is None or end >= snapshot):
+            running = r["start_at"] < snapshot and (end is None or end >= snapshot)
+            if running and not _delinquent(r, invoices, snapshot):
                 rate = _rate(r["currency"], (snapshot - timedelta(days=1)).date())
                 monthly = net * num * rate / (den * r["interval_count"] * 100)
                 out[(r["account_id"], idx)] += monthly.quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -136,7 +185,8 @@ def _run(
     rows: list[dict[str, Any]], recognition: str = "scheduled_end"
 ) -> tuple[Any, Any, Any, dict[str, Any]]:
     with Warehouse.create(":memory:") as wh:
-        load(wh, {"subscriptions": rows, "fx_rates": FX_ROWS})
+        invoices = [inv for r in rows for inv in r["invoices"]]
+        load(wh, {"subscriptions": rows, "invoices": invoices, "fx_rates": FX_ROWS})
         settings = MetricSettings(as_of=AS_OF, churn_recognition=recognition)  # type: ignore[arg-type]
         with build_model(wh.ibis, settings) as model:
             cm = wh.ibis.execute(model.customer_months())
@@ -177,11 +227,14 @@ def test_random_histories_obey_the_accounting_identities(
         assert sign.get(r.movement, 0) * r.amount == after - before
         assert r.amount >= 0
 
-    # GRR <= 100% and GRR <= NRR in every quarter; churn rate = 1 - logo retention.
-    nrr, grr = ratios["nrr"].set_index("period").value, ratios["grr"].set_index("period").value
-    for period in grr.dropna().index:
-        assert grr[period] <= 1.0
-        assert grr[period] <= nrr[period]
+    # GRR <= 100% and GRR <= NRR in every quarter, period-based and trailing twelve months;
+    # churn rate = 1 - logo retention.
+    for net_name, gross_name in (("nrr", "grr"), ("nrr_t12m", "grr_t12m")):
+        nrr = ratios[net_name].set_index("period").value
+        grr = ratios[gross_name].set_index("period").value
+        for period in grr.dropna().index:
+            assert grr[period] <= 1.0
+            assert grr[period] <= nrr[period]
     kept = ratios["logo_retention"].set_index("period").value.dropna()
     churn = ratios["customer_churn_rate"].set_index("period").value.dropna()
     assert ((kept + churn - 1).abs() < 1e-12).all()

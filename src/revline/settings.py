@@ -42,6 +42,17 @@ class MetricSettings:
     ``include_usage`` (default ``False``): add the usage component (metered charges invoiced in
     the month) to MRR. It is always computed and reported separately.
 
+    ``dunning_days`` (default ``30``): how long after an invoice's ``due_at`` a subscription
+    with that invoice unpaid stays active. After the window it is delinquent: its MRR counts 0
+    (delinquent churn when it was the customer's last one) until the invoice is paid. ``None``
+    turns past-due handling off.
+
+    ``gross_margin`` (default ``0.75``): the gross margin LTV uses when ``financials`` has no
+    revenue for the trailing months (otherwise gross profit / revenue is used).
+
+    ``ltv_horizon_months`` (default ``60``): the months of expected lifetime ``ltv_sbg``
+    counts (the sBG model's expected lifetime is unbounded when its alpha is at most 1).
+
     ``as_of`` (default ``None``, meaning today in UTC): the last month computed. Subscriptions
     still running count up to this month; churn after it has not happened yet.
     """
@@ -50,6 +61,9 @@ class MetricSettings:
     churn_recognition: ChurnRecognition = "scheduled_end"
     mrr_basis: MrrBasis = "billed"
     include_usage: bool = False
+    dunning_days: int | None = 30
+    gross_margin: float = 0.75
+    ltv_horizon_months: int = 60
     as_of: date | None = None
 
     def __post_init__(self) -> None:
@@ -67,4 +81,20 @@ class MetricSettings:
             raise ConfigError(
                 unknown("MRR basis", self.mrr_basis, MRR_BASES),
                 hint="billed is net of discounts; contract is list price x quantity.",
+            )
+        if self.dunning_days is not None and not 0 <= self.dunning_days <= 3650:
+            raise ConfigError(
+                f"dunning_days {self.dunning_days!r} is not between 0 and 3650.",
+                hint="Give the days after the due date an unpaid subscription stays active, "
+                "or None to turn past-due handling off.",
+            )
+        if not 0 < self.gross_margin <= 1:
+            raise ConfigError(
+                f"gross_margin {self.gross_margin!r} is not in (0, 1].",
+                hint="Give the gross margin as a fraction, e.g. 0.75 for 75%.",
+            )
+        if not 1 <= self.ltv_horizon_months <= 1200:
+            raise ConfigError(
+                f"ltv_horizon_months {self.ltv_horizon_months!r} is not between 1 and 1200.",
+                hint="Give the months of customer lifetime LTV may count, e.g. 60.",
             )

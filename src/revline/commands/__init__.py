@@ -5,6 +5,6 @@ Importing this package registers them all.
 
 from __future__ import annotations
 
-from revline.commands import check, demo, ingest, metrics, org, schema, synth
+from revline.commands import check, demo, ingest, metrics, org, schema, scorecard, synth
 
-__all__ = ["check", "demo", "ingest", "metrics", "org", "schema", "synth"]
+__all__ = ["check", "demo", "ingest", "metrics", "org", "schema", "scorecard", "synth"]

@@ -1,7 +1,8 @@
 """The metric registry: every revenue metric declared once, computed by one Ibis expression.
 
 ``REGISTRY`` maps names to :class:`Metric` declarations; :func:`compute` returns a metric as a
-DataFrame; :func:`validate_catalogue` checks every declaration at once.
+DataFrame; :func:`validate_catalogue` checks every declaration at once; :func:`rows` drills a figure
+down to the customer-month rows behind it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from revline.metrics.api import (
 )
 from revline.metrics.catalogue import ALL_METRICS, Problem, validate_catalogue
 from revline.metrics.core import Benchmark, Metric
+from revline.metrics.drill import rows
 
 __all__ = [
     "ALL_METRICS",
@@ -28,5 +30,6 @@ __all__ = [
     "compute_many",
     "explain",
     "get_metric",
+    "rows",
     "validate_catalogue",
 ]

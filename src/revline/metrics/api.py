@@ -12,7 +12,7 @@ from revline.errors import ConfigError, unknown
 from revline.metrics.catalogue import build_registry
 from revline.metrics.core import Metric
 from revline.metrics.frame import build_frame
-from revline.model.mrr import build_model
+from revline.model.mrr import MrrModel, build_model
 from revline.model.periods import month_start
 from revline.org import load_org
 from revline.settings import MetricSettings
@@ -77,11 +77,22 @@ def _compute(
 ) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     with build_model(wh.ibis, settings) as model:
-        frame = build_frame(model, period, by)
+        frames: dict[str, object] = {}  # built once per frame kind a metric asks for
         for name, metric in zip(names, metrics, strict=True):
-            result: pd.DataFrame = wh.ibis.execute(metric.compute(frame))
+            if metric.frame not in frames:
+                frames[metric.frame] = _build(metric.frame, model, period, by)
+            result: pd.DataFrame = wh.ibis.execute(metric.compute(frames[metric.frame]))
             out[name] = result.reset_index(drop=True)
     return out
+
+
+def _build(kind: str, model: MrrModel, period: str | None, by: str | None) -> object:
+    """The frame of ``kind`` a metric computes over (see :attr:`Metric.frame`)."""
+    if kind == "gtm":
+        from revline.metrics.gtm_frame import build_gtm_frame
+
+        return build_gtm_frame(model, period, by)
+    return build_frame(model, period, by)
 
 
 def explain(name: str) -> str:

@@ -11,13 +11,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from revline.errors import closest
-from revline.metrics import movement, retention, revenue
-from revline.metrics.core import GRAINS, KINDS, UNITS, Metric
+from revline.metrics import (
+    acquisition,
+    cohorts,
+    contracts,
+    efficiency,
+    lifetime,
+    lifetime_sbg,
+    movement,
+    retention,
+    revenue,
+    sales_catalogue,
+)
+from revline.metrics.core import FRAMES, GRAINS, KINDS, UNITS, Metric
 from revline.org import OrgMap, load_org
 from revline.schema import TABLES
 
 #: Every metric, in catalogue order. A family adds its declarations here.
-ALL_METRICS: tuple[Metric, ...] = (*revenue.METRICS, *movement.METRICS, *retention.METRICS)
+ALL_METRICS: tuple[Metric, ...] = (
+    *revenue.METRICS,
+    *movement.METRICS,
+    *retention.METRICS,
+    *cohorts.METRICS,
+    *lifetime.METRICS,
+    *lifetime_sbg.METRICS,
+    *contracts.METRICS,
+    *efficiency.METRICS,
+    *sales_catalogue.METRICS,
+    *acquisition.METRICS,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,8 @@ def _check(metric: Metric, org: OrgMap) -> list[Problem]:
         add("has a benchmark without a band or a source.", "Give both, or no benchmark.")
     if not callable(metric.compute):
         add("has no compute function.", "Give the callable that builds its Ibis expression.")
+    if metric.frame not in FRAMES:
+        add(f"frame {metric.frame!r} is unknown.", f"Use one of {', '.join(FRAMES)}.")
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import ibis.expr.types as ir
 
@@ -20,6 +20,8 @@ MetricKind = Literal["simple", "ratio", "cumulative", "derived", "conversion"]
 KINDS: tuple[str, ...] = ("simple", "ratio", "cumulative", "derived", "conversion")
 UNITS: tuple[str, ...] = ("currency", "count", "ratio", "months", "days")
 GRAINS: tuple[str, ...] = ("month", "period")
+#: What a metric computes over (:attr:`Metric.frame`): the MRR frame or the go-to-market one.
+FRAMES: tuple[str, ...] = ("mrr", "gtm")
 #: Tables every MRR-based metric reads.
 MRR_TABLES: tuple[str, ...] = ("subscriptions", "plans", "invoices", "fx_rates", "accounts")
 
@@ -65,7 +67,9 @@ class Metric:
     """One metric, declared once.
 
     ``compute`` returns an Ibis table with columns ``period``, the breakdown column (if any)
-    and ``value``.
+    and ``value``. ``frame`` names what ``compute`` is given: ``"mrr"`` a :class:`Frame`,
+    ``"gtm"`` a :class:`revline.metrics.gtm_frame.GtmFrame` (go-to-market tables, breakdowns
+    such as owner or channel, and the MRR frame inside it).
     """
 
     name: str
@@ -76,5 +80,6 @@ class Metric:
     grain: str
     owner: str
     tables: tuple[str, ...]
-    compute: Compute
+    compute: Callable[[Any], ir.Table]
     benchmark: Benchmark | None = None
+    frame: str = "mrr"

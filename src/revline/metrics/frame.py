@@ -2,7 +2,8 @@
 
 Breakdowns: ``segment``, ``region`` and ``industry`` come from the account; ``plan`` treats each
 account's business on each plan as its own unit (so moving from one plan to another is churn on
-the first plan and new on the second, while the account-level total is unchanged).
+the first plan and new on the second, while the account-level total is unchanged); ``channel``
+is the source channel of the account's earliest lead (:mod:`revline.metrics.channel`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from revline.errors import ConfigError, unknown
+from revline.metrics.channel import account_channels
 from revline.metrics.core import Frame
 from revline.model.movements import movements
 from revline.model.mrr import MrrModel
 from revline.model.periods import expand_periods, periods_table
 
-BREAKDOWNS = ("segment", "region", "industry", "plan")
+BREAKDOWNS = ("segment", "region", "industry", "plan", "channel")
 #: Label for customers whose breakdown value is empty.
 NONE_LABEL = "(none)"
 
@@ -25,7 +27,10 @@ def _with_group(table: ir.Table, model: MrrModel, by: str | None) -> ir.Table:
         return table
     if by == "plan":
         return table.mutate(plan=table.plan_id.coalesce(NONE_LABEL))
-    accounts = model.accounts.select(acc_id=model.accounts.account_id, group=model.accounts[by])
+    if by == "channel":
+        accounts = account_channels(model.backend)
+    else:
+        accounts = model.accounts.select(acc_id=model.accounts.account_id, group=model.accounts[by])
     joined = table.left_join(accounts, table.account_id == accounts.acc_id)
     return joined.mutate(**{by: joined.group.cast("string").coalesce(NONE_LABEL)}).drop(
         "acc_id", "group"

@@ -36,6 +36,13 @@ def _flow(name: str) -> Compute:
     return compute
 
 
+def _delinquent_churn(frame: Frame) -> ir.Table:
+    rows = in_period(frame)
+    late = rows.filter((rows.movement == "churn") & rows.delinquent)
+    values = late.group_by(["period", *frame.by_cols]).agg(value=late.amount.sum().cast(CENTS))
+    return fill_periods(frame, values, ibis.literal(0).cast(CENTS))
+
+
 def _net_new(frame: Frame) -> ir.Table:
     f = _flows(frame)
     net = f.new + f.reactivation + f.expansion - f.contraction - f.churn
@@ -98,6 +105,18 @@ METRICS = (
         "MRR lost from customers who stopped paying (the last subscription ended), counted in "
         "the first month without MRR, at the previous month's amount.",
         "customer_success",
+    ),
+    Metric(
+        name="delinquent_churned_mrr",
+        kind="simple",
+        description="The part of churned MRR lost to non-payment: customers whose last paying "
+        "subscription became delinquent (an invoice unpaid past the dunning window).",
+        formula="sum of churn movements flagged delinquent in the period's months",
+        unit="currency",
+        grain="month",
+        owner="customer_success",
+        tables=MRR_TABLES,
+        compute=_delinquent_churn,
     ),
     Metric(
         name="net_new_mrr",

@@ -5,7 +5,10 @@ period's first month). Each is compared at the period's last month: MRR above it
 expansion, below is contraction, none is churn. Customers who were not paying at the start (new
 and reactivated ones, including those who joined and left inside the period) are excluded. A
 cohort member who churned and came back inside the period counts at its end MRR.
-GRR caps each customer at its starting MRR, so GRR <= 100% and GRR <= NRR always.
+GRR caps each customer at its starting MRR, so GRR <= 100% and GRR <= NRR always. The
+trailing-twelve-month variants (``nrr_t12m``, ``grr_t12m``) take the cohort paying twelve months
+before the period's last month. ``joined_and_left`` counts the customers excluded because they
+joined and left inside the period.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from revline.metrics.frame import fill_periods
 from revline.model.money import CENTS
 
 
-def _cohort(frame: Frame) -> ir.Table:
-    """Per period and cohort member: ``start`` MRR and ``end`` MRR (0 when churned)."""
+def _cohort(frame: Frame, trailing: bool = False) -> ir.Table:
+    """Per period and cohort member: ``start`` MRR and ``end`` MRR (0 when churned).
+
+    The cohort is paying in the month before the period (or, ``trailing``, twelve months
+    before the period's last month) and is compared at the period's last month.
+    """
     cm = frame.customer_months
     bounds = frame.period_bounds
-    start = cm.inner_join(bounds, cm.month_idx == bounds.first_idx - 1).select(
+    start_idx = bounds.last_idx - 12 if trailing else bounds.first_idx - 1
+    start = cm.inner_join(bounds, cm.month_idx == start_idx).select(
         "period", *frame.keys, *frame.by_cols, "last_idx", start=cm.mrr
     )
     end = cm.select(*frame.keys, e_idx=cm.month_idx, end=cm.mrr)
@@ -34,7 +42,9 @@ def _cohort(frame: Frame) -> ir.Table:
 
 
 def _ratio(frame: Frame, which: str) -> ir.Table:
-    c = _cohort(frame)
+    trailing = which.endswith("_t12m")
+    which = which.removesuffix("_t12m")
+    c = _cohort(frame, trailing)
     retained = ibis.ifelse(c.end < c.start, c.end, c.start)
     sums = c.group_by(["period", *frame.by_cols]).agg(
         start=c.start.sum().cast("float64"),
@@ -53,6 +63,27 @@ def _ratio(frame: Frame, which: str) -> ir.Table:
     return fill_periods(frame, sums.select("period", *frame.by_cols, value=value), None)
 
 
+def _joined_and_left(frame: Frame) -> ir.Table:
+    passing = joined_and_left_units(frame)
+    values = passing.group_by(["period", *frame.by_cols]).agg(value=passing.count())
+    return fill_periods(frame, values, ibis.literal(0).cast("int64"))
+
+
+def joined_and_left_units(frame: Frame) -> ir.Table:
+    """Units not paying at the period start that paid inside it and no longer pay at its end."""
+    cm = frame.customer_months
+    periods = frame.periods
+    inside = cm.inner_join(periods, cm.month_idx == periods.month_idx)
+    units = [*frame.keys, *frame.by_cols]
+    seen = inside.select("period", *units, "first_idx", "last_idx").distinct()
+    edges = cm.select(**{f"edge_{k}": cm[k] for k in frame.keys}, edge_idx=cm.month_idx)
+    key_match = [seen[k] == edges[f"edge_{k}"] for k in frame.keys]
+    left = seen.anti_join(edges, [*key_match, edges.edge_idx == seen.first_idx - 1])
+    ends = edges.view()
+    key_match = [left[k] == ends[f"edge_{k}"] for k in frame.keys]
+    return left.anti_join(ends, [*key_match, ends.edge_idx == left.last_idx])
+
+
 def _metric(name: str, description: str, formula: str, benchmark: Benchmark) -> Metric:
     return Metric(
         name=name,
@@ -67,6 +98,11 @@ def _metric(name: str, description: str, formula: str, benchmark: Benchmark) -> 
         benchmark=benchmark,
     )
 
+
+_T12M = (
+    " Trailing twelve months: the cohort is the customers paying twelve months before the "
+    "period's last month, compared at that last month."
+)
 
 METRICS = (
     _metric(
@@ -119,5 +155,40 @@ METRICS = (
             band="below 0 (net negative churn) is best in class",
             source="common SaaS practice (e.g. Bessemer Venture Partners, State of the Cloud)",
         ),
+    ),
+    _metric(
+        "nrr_t12m",
+        "Net revenue retention over the trailing twelve months, with expansion." + _T12M,
+        "sum(end) / sum(start) over customers paying 12 months before the period's last month",
+        Benchmark(
+            band="above 100% means the base grows on its own; 110-120%+ is best in class",
+            source="KeyBanc Capital Markets SaaS Survey; Bessemer Venture Partners, State of "
+            "the Cloud",
+        ),
+    ),
+    _metric(
+        "grr_t12m",
+        "Gross revenue retention over the trailing twelve months (no expansion, at most 100%)."
+        + _T12M,
+        "sum(min(end, start)) / sum(start) over customers paying 12 months before the period's "
+        "last month",
+        Benchmark(
+            band="annual GRR of 90% or more is strong; 80-85% is typical for SMB",
+            source="KeyBanc Capital Markets SaaS Survey",
+        ),
+    ),
+    Metric(
+        name="joined_and_left",
+        kind="simple",
+        description="Customers who started paying inside the period and stopped before its "
+        "end: excluded from the churn and retention rates (they were not paying at the period "
+        "start) and counted here instead.",
+        formula="count of customers not paying at the period start, paying in some month of "
+        "the period, and not paying at its last month",
+        unit="count",
+        grain="period",
+        owner="customer_success",
+        tables=MRR_TABLES,
+        compute=_joined_and_left,
     ),
 )

@@ -32,7 +32,9 @@ def movements(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Ta
     """One row per customer-month with a movement (or ``unchanged``).
 
     Columns: the keys, ``month_idx``, ``movement``, ``start_mrr`` (MRR the month before, 0 if
-    none), ``end_mrr`` and ``amount`` (the size of the movement, never negative).
+    none), ``end_mrr``, ``amount`` (the size of the movement, never negative) and
+    ``delinquent`` (the unit has a subscription delinquent that month: a churn or contraction
+    flagged so is delinquent churn, see :mod:`revline.model.dunning`).
     """
     cm = model.customer_months(keys)
     window = ibis.window(group_by=list(keys), order_by=cm.month_idx)
@@ -72,7 +74,14 @@ def movements(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Ta
         end_mrr=zero,
         amount=ends.mrr,
     )
-    return union_all(paying, churned)
+    rows = union_all(paying, churned)
+    flags = model.delinquent(keys)
+    late = flags.select(**{f"late_{k}": flags[k] for k in keys}, late_idx=flags.month_idx)
+    joined = rows.left_join(
+        late,
+        [*(rows[k] == late[f"late_{k}"] for k in keys), rows.month_idx == late.late_idx],
+    )
+    return joined.select(*rows.columns, delinquent=joined.late_idx.notnull())
 
 
 def bridge(model: MrrModel) -> ir.Table:

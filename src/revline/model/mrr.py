@@ -10,7 +10,9 @@ Trials and free plans count 0: a subscription is in trial while the snapshot is 
 ``trial_end_at`` (or forever if ``is_trial`` with no end), so a trial converts in the month the
 trial ends. Taxes and one-time charges never enter MRR. The usage component is the invoiced
 ``usage_amount`` (invoices not draft or void) in the month the invoice was issued; it is kept in
-its own column and added to ``mrr`` only when ``include_usage`` is set.
+its own column and added to ``mrr`` only when ``include_usage`` is set. A subscription whose
+invoice is unpaid past the dunning window counts 0 and is flagged ``delinquent``
+(:mod:`revline.model.dunning`).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from uuid import uuid4
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-from sqlglot import exp
 
+from revline.model.dunning import delinquent_months
+from revline.model.engine import check_engine, drop, store
 from revline.model.money import CENTS, cents, check_rates, rates, times, union_all
 from revline.model.periods import month_index, months_table
 from revline.model.terms import subscription_terms
@@ -54,7 +57,7 @@ class MrrModel:
     def release(self) -> None:
         """Drop the temporary fact tables now (they also go when the connection closes)."""
         for name in self.temp_tables:
-            self.backend.drop_table(name, force=True)
+            drop(self.backend, name)
 
     def __enter__(self) -> MrrModel:
         return self
@@ -87,6 +90,15 @@ class MrrModel:
         result = summed.mutate(mrr=total.cast(CENTS))
         return result.filter(result.mrr > 0)
 
+    def delinquent(self, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
+        """The ``keys`` and ``month_idx`` of units with a delinquent subscription that month.
+
+        See :mod:`revline.model.dunning`; the subscription's MRR already counts 0 there.
+        """
+        subs = self.subscription_months
+        late = subs.filter(subs.delinquent)
+        return late.select(*keys, "month_idx").distinct()
+
 
 def _as_of_index(settings: MetricSettings) -> int:
     return month_index(settings.as_of or datetime.now(UTC).date())
@@ -111,6 +123,7 @@ def build_model(backend: ibis.BaseBackend, settings: MetricSettings) -> MrrModel
     the backend (with the intermediate terms, rates and values); customer-months, movements and
     metrics are expressions over them. Release them with :meth:`MrrModel.release` or ``with``.
     """
+    check_engine(backend)
     last = _as_of_index(settings)
     first = min(_first_index(backend, last), last)
     months = months_table(first, last)
@@ -125,25 +138,15 @@ def build_model(backend: ibis.BaseBackend, settings: MetricSettings) -> MrrModel
         rates(backend.table("fx_rates"), months, currencies, settings.reporting_currency),
     )
 
-    # The rounded value depends only on the subscription and the conversion rate, so it is
-    # computed once per (subscription, rate in force) and joined to the months: wide-decimal
-    # arithmetic per subscription-month is the most expensive step otherwise.
-    stored_terms = _store(backend, _temp_name("terms"), terms)
-    combos = factors.select("currency", "rate_mul", "rate_div").distinct()
-    priced = stored_terms.inner_join(combos, "currency")
-    denom = times(priced.denominator, priced.rate_div, 0, 4)
-    values = _store(
+    # The rounded value is computed per subscription-month from float estimates; the exact
+    # wide-decimal check runs only for the rare values near a half cent (see money.cents).
+    # Float copies of the exact amounts, made once per subscription, give the cents estimates.
+    floats = {f"{c}_f": terms[c].cast("float64") for c in ("contract_num", "billed_num")}
+    stored_terms = _store(
         backend,
-        _temp_name("values"),
-        priced.select(
-            v_sub=priced.subscription_id,
-            v_mul=priced.rate_mul,
-            v_div=priced.rate_div,
-            v_contract=cents(times(priced.contract_num, priced.rate_mul, 8, 4), denom),
-            v_billed=cents(times(priced.billed_num, priced.rate_mul, 8, 4), denom),
-        ),
+        _temp_name("terms"),
+        terms.mutate(**floats, denominator_f=terms.denominator.cast("float64")),
     )
-
     pairs = stored_terms.cross_join(months)
     running = pairs.filter(
         pairs.start_at < pairs.snapshot_at,
@@ -152,34 +155,48 @@ def build_model(backend: ibis.BaseBackend, settings: MetricSettings) -> MrrModel
     converted = running.inner_join(
         factors, [running.currency == factors.currency, running.month_idx == factors.month_idx]
     )
-    valued = converted.left_join(
-        values,
-        [
-            converted.subscription_id == values.v_sub,
-            converted.rate_mul == values.v_mul,
-            converted.rate_div == values.v_div,
-        ],
+    denom = times(converted.denominator, converted.rate_div, 0, 4)
+    scale_f = converted.rate_mul.cast("float64") / (
+        converted.denominator_f * converted.rate_div.cast("float64")
     )
-    paying = ~(
-        valued.is_free
-        | valued.open_trial
-        | (valued.trial_end_at.notnull() & (valued.trial_end_at >= valued.snapshot_at))
+    valued = converted.mutate(
+        v_contract=cents(
+            times(converted.contract_num, converted.rate_mul, 8, 4),
+            denom,
+            converted.contract_num_f * scale_f,
+        ),
+        v_billed=cents(
+            times(converted.billed_num, converted.rate_mul, 8, 4),
+            denom,
+            converted.billed_num_f * scale_f,
+        ),
     )
+    late = delinquent_months(invoices, stored_terms, months, settings.dunning_days)
+    flagged = valued.left_join(
+        late, [valued.subscription_id == late.d_sub, valued.month_idx == late.d_idx]
+    )
+    delinquent = flagged.d_sub.notnull()
+    billable = ~(
+        flagged.is_free
+        | flagged.open_trial
+        | (flagged.trial_end_at.notnull() & (flagged.trial_end_at >= flagged.snapshot_at))
+    )
+    paying = billable & ~delinquent
     zero = ibis.literal(0).cast(CENTS)
-    sub_months = valued.select(
+    sub_months = flagged.select(
         "subscription_id",
         "account_id",
         "plan_id",
         "month_idx",
         "currency",
         "rate_mul",
-        contract_mrr=ibis.ifelse(paying, valued.v_contract, zero),
-        billed_mrr=ibis.ifelse(paying, valued.v_billed, zero),
+        contract_mrr=ibis.ifelse(paying, flagged.v_contract, zero),
+        billed_mrr=ibis.ifelse(paying, flagged.v_billed, zero),
+        delinquent=delinquent & billable,
     )
     names = (
         _temp_name("mrr"),
         _temp_name("usage"),
-        values.get_name(),
         stored_terms.get_name(),
         factor_name,
     )
@@ -211,15 +228,8 @@ def _temp_name(kind: str) -> str:
 
 
 def _store(backend: ibis.BaseBackend, name: str, expr: ir.Table) -> ir.Table:
-    """Materialise ``expr`` as a temporary table (compiled once, as a sqlglot expression)."""
-    create = exp.Create(
-        this=exp.to_table(name),
-        kind="TABLE",
-        expression=backend.compiler.to_sqlglot(expr),
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-    )
-    backend.raw_sql(create.sql(dialect=backend.dialect))
-    return backend.table(name)
+    """Materialise ``expr`` for this computation, the engine's way (see :mod:`.engine`)."""
+    return store(backend, name, expr)
 
 
 def _usage_months(invoices: ir.Table, subscriptions: ir.Table, factors: ir.Table) -> ir.Table:
@@ -245,6 +255,10 @@ def _usage_months(invoices: ir.Table, subscriptions: ir.Table, factors: ir.Table
         "currency",
         "rate_mul",
         usage_mrr=cents(
-            times(converted.usage_amount, converted.rate_mul, 4, 4), converted.rate_div
+            times(converted.usage_amount, converted.rate_mul, 4, 4),
+            converted.rate_div,
+            converted.usage_amount.cast("float64")
+            * converted.rate_mul.cast("float64")
+            / converted.rate_div.cast("float64"),
         ),
     )

@@ -8,6 +8,7 @@ from revline.schema.core import (
     currency,
     day,
     ident,
+    integer,
     moment,
     money,
     ref,
@@ -64,4 +65,21 @@ MARKETING_SPEND = table(
     ],
 )
 
-TABLES = (CAMPAIGNS, TOUCHES, MARKETING_SPEND)
+ACQUISITIONS = table(
+    "acquisitions",
+    "marketing",
+    "Customers acquired per day (or month) and channel, as counts: for sources that report "
+    "acquisition in aggregate (app stores, consumer subscriptions) rather than per account.",
+    [
+        ident("acquisition_id", "Canonical row id."),
+        day("acquired_on", "Day the customers were acquired (first of month for monthly).", True),
+        choice("channel", CHANNELS, "Channel that acquired them.", required=True),
+        ref("campaign_id", "campaigns.campaign_id", "Campaign that acquired them."),
+        text("country", "ISO 3166 alpha-2 country code ('NA' is Namibia)."),
+        integer("customers", "Paying customers acquired.", required=True),
+        money("revenue", "Their first revenue, net of refunds (may be negative).", signed=True),
+        currency(required=False),
+    ],
+)
+
+TABLES = (CAMPAIGNS, TOUCHES, MARKETING_SPEND, ACQUISITIONS)

@@ -14,6 +14,7 @@ from revline.schema.enums import CHANNELS
 from revline.synth import columns as c
 from revline.synth.config import DAY, LEAD_CHANNELS, Calendar
 from revline.synth.people import Staff
+from revline.warehouse import Warehouse
 
 #: Lead channels that run campaigns (they have a cost per lead).
 PAID = tuple(i for i, (_, _, _, cpl) in enumerate(LEAD_CHANNELS) if cpl > 0)
@@ -149,6 +150,30 @@ def spend(
         },
     )
     return table, np.bincount(month, weights=cents, minlength=cal.months).astype(np.int64)
+
+
+def acquisitions(wh: Warehouse, loaded_at: int) -> pa.Table:
+    """New customers per month and lead channel: the aggregate view an ad platform reports.
+
+    Derived from the company's own won new-business deals (by close month, with the channel of
+    the lead they came from), so it always agrees with the deals; run after they are written.
+    """
+    opps, leads = wh.table("opportunities"), wh.table("leads")
+    won = opps.filter(opps.is_won & (opps.opportunity_type == "new") & (opps.source == "synth"))
+    rows = won.inner_join(leads, won.lead_id == leads.lead_id)
+    rows = rows.mutate(acquired_on=rows.closed_at.truncate("M").date())
+    counts = rows.group_by(["acquired_on", "channel"]).agg(customers=rows.count())
+    frame = wh.ibis.execute(counts.order_by(["acquired_on", "channel"]))
+    return c.frame(
+        "acquisitions",
+        loaded_at,
+        {
+            "acquisition_id": c.ids("acq_", np.arange(len(frame))),
+            "acquired_on": pa.array(list(frame["acquired_on"]), pa.date32()),
+            "channel": pa.array(list(frame["channel"]), pa.string()),
+            "customers": np.asarray(frame["customers"], np.int64),
+        },
+    )
 
 
 assert all(x[0] in CHANNELS for x in LEAD_CHANNELS) and all(t in CHANNELS for t in TOUCH_CHANNELS)

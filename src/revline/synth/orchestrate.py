@@ -91,6 +91,7 @@ def generate(
             _chunk(run, staff, fx, first, min(cfg.chunk_size, cfg.accounts - first))
         spend_table, spend = marketing.spend(rng, cal, run.totals.leads, at)
         run.put("marketing_spend", spend_table)
+        run.put("acquisitions", marketing.acquisitions(wh, at))
         expense_table, opex = finance.expenses(cal, staff, run.totals, spend, at)
         run.put("expenses", expense_table)
         run.put("financials", finance.financials(cal, run.totals, opex, at))

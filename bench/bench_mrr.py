@@ -1,0 +1,222 @@
+"""Benchmark revline's MRR movements, bridge, NRR, GRR and cohorts against hand-written baselines.
+
+Run from the repository root::
+
+    python bench/bench_mrr.py                      # 1M accounts x 24 months
+    python bench/bench_mrr.py --accounts 100000    # a smaller company
+
+The synthetic company (``revline.synth.generate``, seed 7) takes minutes to build, so its
+warehouse is cached in ``bench/_work/`` (git-ignored) and reused. Each implementation runs in its
+own child process, so that its peak memory (``ru_maxrss``) is its own:
+
+- **revline**: ``build_model`` + ``movements`` (the customer-month movements), then the bridge,
+  NRR and GRR by quarter, and the cohort NRR and logo retention matrices by month;
+- **hand SQL** (in ``bench/mrr_baselines.py``, with the pandas one): one hand-written DuckDB
+  query for the same movements: subscriptions expanded to
+  their months only (never the customer x month grid), converted at the rate in force
+  (an ``ASOF`` join), summed per customer-month, one ``lag``/``lead`` window;
+- **pandas**: a straightforward pandas version (``repeat`` to months, ``merge``, ``groupby``,
+  ``shift``), with Python integers for the exact rounding.
+
+The three must give the same movement rows (account, month, kind, amount); the figures, the
+ratios and the machine are appended to ``bench/mrr_results.md``. Settings: billed MRR, churn at
+the scheduled end, past-due handling off (the baselines do not model dunning; revline with its
+default 30-day dunning window is timed as well, for reference).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from mrr_baselines import AS_OF, KEY, WORK, run_pandas, run_sql, save
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "mrr_results.md"
+
+
+def machine() -> str:
+    """Cores, CPU model and RAM, from /proc, plus the load average (the machine is shared)."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
+    kib = int(Path("/proc/meminfo").read_text().split()[1])
+    load = Path("/proc/loadavg").read_text().split()[0]
+    cores = len(os.sched_getaffinity(0))
+    return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} at the start"
+
+
+def warehouse_path(accounts: int, months: int) -> Path:
+    """The cached synthetic warehouse, built (to a partial file, then renamed) when missing."""
+    path = WORK / f"synth_{accounts}x{months}_s7.duckdb"
+    if not path.exists():
+        from revline.synth import generate
+        from revline.warehouse import Warehouse
+
+        WORK.mkdir(exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        print(f"building {path} (minutes) ...", flush=True)
+        with Warehouse.create(partial) as wh:
+            generate(wh, accounts, months, 7)
+        partial.rename(path)
+    return path
+
+
+def run_revline(path: Path, dunning: bool) -> dict[str, Any]:
+    from revline.metrics import get_metric
+    from revline.metrics.frame import build_frame
+    from revline.model import bridge, build_model, movements
+    from revline.settings import MetricSettings
+    from revline.warehouse import Warehouse
+
+    settings = MetricSettings(as_of=AS_OF, dunning_days=30 if dunning else None)
+    times: dict[str, Any] = {}
+    with Warehouse.open(path, read_only=True) as wh:
+        con = wh.ibis
+        started = time.perf_counter()
+        with build_model(con, settings) as model:
+            times["build_model"] = time.perf_counter() - started
+            arrow = con.to_pyarrow(movements(model))  # materialised, as the hand query's rows
+            times["movements"] = time.perf_counter() - started
+            for name, expr in (("bridge", lambda: bridge(model)),):
+                t0 = time.perf_counter()
+                con.to_pyarrow(expr())
+                times[name] = time.perf_counter() - t0
+            quarters = build_frame(model, "quarter", None)
+            for name in ("nrr", "grr"):
+                t0 = time.perf_counter()
+                con.to_pyarrow(get_metric(name).compute(quarters))
+                times[name] = time.perf_counter() - t0
+            monthly = build_frame(model, "month", None)
+            for name in ("cohort_nrr", "cohort_logo_retention"):
+                t0 = time.perf_counter()
+                try:
+                    metric = get_metric(name)
+                except Exception as missing:  # the cohort family may not be in the registry
+                    times[name] = f"not available: {missing}"
+                    continue
+                con.to_pyarrow(metric.compute(monthly))
+                times[name] = time.perf_counter() - t0
+        times["total"] = time.perf_counter() - started
+    moves = arrow.to_pandas()
+    if not dunning:
+        moves["cents"] = (moves.amount * 100).astype("int64")
+        save(moves, "revline")
+    times["rows"] = len(moves)
+    return times
+
+
+def child(which: str, path: Path) -> None:
+    runs = {
+        "revline": lambda: run_revline(path, dunning=False),
+        "revline_dunning": lambda: run_revline(path, dunning=True),
+        "sql": lambda: run_sql(path),
+        "pandas": lambda: run_pandas(path),
+    }
+    result = runs[which]()
+    result["peak_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps(result))
+
+
+def measure(which: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", which, "--path", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(which, result, flush=True)
+    return result
+
+
+def agree() -> int:
+    frames = {
+        name: pq.read_table(WORK / f"moves_{name}.parquet")
+        .to_pandas()
+        .sort_values(KEY)
+        .reset_index(drop=True)
+        for name in ("revline", "sql", "pandas")
+    }
+    for name in ("sql", "pandas"):
+        assert frames[name].equals(frames["revline"]), f"{name} movements differ from revline's"
+    return len(frames["revline"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--repeat", type=int, default=3, help="Runs each; the fastest counts.")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--path", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, Path(args.path))
+        return
+    path = warehouse_path(args.accounts, args.months)
+    runs: dict[str, dict[str, Any]] = {}
+    for _ in range(args.repeat):  # interleaved, so that a busy spell hits every implementation
+        for name in ("sql", "revline", "pandas", "revline_dunning"):
+            result = measure(name, path)
+            if name not in runs or result["movements"] < runs[name]["movements"]:
+                runs[name] = result
+    rows = agree()
+    write_results(args, runs, rows)
+
+
+def write_results(args: argparse.Namespace, runs: dict[str, dict[str, Any]], rows: int) -> None:
+    sql, rev, pds = (
+        runs["sql"]["movements"],
+        runs["revline"]["movements"],
+        runs["pandas"]["movements"],
+    )
+    extra = {k: v for k, v in runs["revline"].items() if k not in ("rows", "peak_gib")}
+    dun = runs["revline_dunning"]
+    size = runs["sql"]["input"]
+    lines = [
+        f"\n## {args.accounts:,} accounts x {args.months} months (seed 7), as of {AS_OF}",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}; "
+        f"Python {sys.version.split()[0]}",
+        f"- command: `python bench/bench_mrr.py --accounts {args.accounts} --months {args.months}`",
+        f"- input: {size}; best of {args.repeat} interleaved runs per implementation, "
+        "each in its own process",
+        f"- all three give the same {rows:,} customer-month movement rows (checked row for row)",
+        "",
+        "| customer-month movements | seconds | ratio to hand SQL | peak memory (GiB) |",
+        "| --- | ---: | ---: | ---: |",
+        f"| hand-written DuckDB SQL | {sql:.2f} | 1.00 | {runs['sql']['peak_gib']:.2f} |",
+        f"| revline (build_model + movements) | {rev:.2f} | {rev / sql:.2f} | "
+        f"{runs['revline']['peak_gib']:.2f} |",
+        f"| pandas | {pds:.2f} | {pds / sql:.2f} | {runs['pandas']['peak_gib']:.2f} |",
+        "",
+        f"- revline / hand SQL: {rev / sql:.2f}x (target at most 1.5x); pandas / revline: "
+        f"{pds / rev:.2f}x (target at least 4x)",
+        "- revline steps (seconds; bridge, NRR, GRR by quarter and cohorts by month reuse the "
+        "model): "
+        + ", ".join(
+            f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in extra.items()
+        ),
+        "- revline with the default 30-day dunning window: movements "
+        f"{dun['movements']:.2f} s, total {dun['total']:.2f} s",
+    ]
+    if not RESULTS.exists():
+        RESULTS.write_text("# MRR benchmark results\n\nAppended by bench/bench_mrr.py.\n")
+    with RESULTS.open("a") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

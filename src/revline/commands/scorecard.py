@@ -1,0 +1,97 @@
+"""``revline scorecard``: the CRO scorecard of a period, as a table or JSON.
+
+The numbers come from :func:`revline.scorecard.scorecard`; this module only renders them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.errors import ConfigError
+
+FORMATS = ("table", "json")
+COLOURS = {"green": "green", "amber": "yellow", "red": "red", "n/a": "dim"}
+
+
+def _show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "currency":
+        return f"{value:,.0f}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,.1f}"
+
+
+@app.command("scorecard")
+def scorecard_command(
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", "-p", help="2025-Q4, 2025-07 or 2025; default: last full quarter."
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD).")
+    ] = None,
+    profit_basis: Annotated[
+        str, typer.Option("--profit-basis", help="Rule of 40 margin: ebitda or operating_profit.")
+    ] = "ebitda",
+) -> None:
+    """Each headline metric: value, trend, target and attainment, benchmark, status, owner."""
+    from revline.errors import unknown
+    from revline.metrics.gtm_frame import GtmSettings, ProfitBasis
+    from revline.scorecard import scorecard
+    from revline.warehouse import Warehouse
+
+    if fmt not in FORMATS:
+        raise ConfigError(unknown("format", fmt, FORMATS), hint="Use --format table or json.")
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise ConfigError(f"--as-of {as_of!r} is not a date.", hint="Write YYYY-MM-DD.") from None
+    basis: ProfitBasis = profit_basis  # type: ignore[assignment]  # validated by GtmSettings
+    with Warehouse.open(warehouse, read_only=True) as wh:
+        settings = GtmSettings(as_of=day, profit_margin_basis=basis) if day else None
+        if settings is None and profit_basis != "ebitda":
+            from revline.scorecard import data_as_of
+
+            settings = GtmSettings(as_of=data_as_of(wh), profit_margin_basis=basis)
+        card = scorecard(wh, period, settings)
+    if fmt == "json":
+        console.print_json(json.dumps(card.to_dict()))
+        return
+    table = Table(
+        title=f"Scorecard {card.period} (vs {card.prior_period}; data as of {card.as_of}; "
+        f"Rule of 40 margin: {card.profit_margin_basis})"
+    )
+    for header in ("metric", "value", "prior", "target", "attain.", "benchmark", "status", "owner"):
+        table.add_column(header)
+    for line in card.lines:
+        colour = COLOURS[line.status]
+        attain = "-" if line.attainment is None else f"{line.attainment:.0%}"
+        table.add_row(
+            line.label,
+            _show(line.value, line.unit),
+            _show(line.prior, line.unit),
+            _show(line.target, line.unit),
+            attain,
+            line.benchmark or "-",
+            f"[{colour}]{line.status}[/]",
+            line.owner,
+        )
+    console.print(table)
+    console.print(
+        "Status: the worse of the benchmark band and target attainment (>= 100% "
+        "green, >= 90% amber); see docs/gtm-metrics.md.",
+        highlight=False,
+    )

@@ -1,0 +1,109 @@
+"""Sales metrics on the hand-built company of tests/fixtures/gtm/company.py (2025-Q2).
+
+Deals closed in Q2 (renewal o7 excluded): o1 won 10,000 (created 03-02, closed 04-01: 30 days),
+o2 won 20,000 (04-01 to 05-11: 40 days, partner-sourced), o3 lost 5,000, o4 lost 8,000.
+Open at the end of June: o5 (30,000, due 06-20) and o6 (12,000, due 08-15).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fixtures.gtm.company import AS_OF, build
+from revline.errors import ConfigError
+from revline.metrics import compute_many
+from revline.metrics.gtm_frame import GtmSettings
+from revline.warehouse import Warehouse
+
+Q2 = "2025-Q2"
+COMPANY = [
+    "win_rate",
+    "sales_cycle_days",
+    "sales_cycle_p25_days",
+    "avg_deal_size",
+    "bookings",
+    "deals_per_rep",
+    "quota_attainment",
+    "reps_at_quota_share",
+    "pipeline_velocity",
+    "pipeline_coverage",
+    "pipeline_created",
+    "pipeline_per_marketing_dollar",
+    "pipeline_per_sdr",
+]
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return build(Warehouse.create(tmp_path_factory.mktemp("sales") / "sales.duckdb"))
+
+
+@pytest.fixture(scope="module")
+def q2(company: Warehouse) -> dict[str, float]:
+    out = compute_many(COMPANY, Q2, warehouse=company, settings=GtmSettings(as_of=AS_OF))
+    return {name: float(frame["value"].iloc[0]) for name, frame in out.items()}
+
+
+def split(wh: Warehouse, name: str, by: str) -> dict[str, float]:
+    frame: pd.DataFrame = compute_many(
+        [name], Q2, by, warehouse=wh, settings=GtmSettings(as_of=AS_OF)
+    )[name]
+    return {str(k): float(v) for k, v in zip(frame[by], frame["value"], strict=True)}
+
+
+def test_win_rate_cycle_and_deal_size(q2: dict[str, float]) -> None:
+    assert q2["win_rate"] == 0.5  # 2 won / 4 closed
+    assert q2["sales_cycle_days"] == 35  # median of 30 and 40
+    assert q2["sales_cycle_p25_days"] == 32.5  # 30 + 0.25 x (40 - 30), linear interpolation
+    assert q2["avg_deal_size"] == 15_000  # (10,000 + 20,000) / 2
+    assert q2["bookings"] == 30_000
+
+
+def test_reps_and_quota(q2: dict[str, float]) -> None:
+    # sales employees in post on 2025-06-30: e1, e6 (e4 left in May, e5 starts in July)
+    assert q2["deals_per_rep"] == 1.0  # 2 won / 2 reps
+    # e1 won 30,000 on a 25,000 quota (1.2), e6 won 0 on 20,000: 30,000 / 45,000
+    assert q2["quota_attainment"] == pytest.approx(30_000 / 45_000)
+    assert q2["reps_at_quota_share"] == 0.5
+
+
+def test_pipeline_velocity_and_coverage(q2: dict[str, float]) -> None:
+    # 2 open deals x 0.5 x 15,000 / 35 days
+    assert q2["pipeline_velocity"] == pytest.approx(2 * 0.5 * 15_000 / 35, abs=0.005)
+    # as of June (inside Q2): open at the start of June and due in June: o5 30,000 and o4
+    # (closed lost on 06-01, still open when June began) 8,000 = 38,000; target 50,000 less
+    # 30,000 won in April-May = 20,000 -> 1.9
+    assert q2["pipeline_coverage"] == pytest.approx(1.9)
+
+
+def test_pipeline_created_per_marketing_dollar_and_sdr(q2: dict[str, float]) -> None:
+    # created in Q2, renewals excluded: o2 20,000 + o3 5,000 + o4 8,000 + o5 30,000 + o6 12,000
+    assert q2["pipeline_created"] == 75_000
+    # marketing-sourced o4 + o6 = 20,000 / marketing cost (programs 2,000 + May spend 2,000)
+    assert q2["pipeline_per_marketing_dollar"] == 5.0
+    # SDR-sourced o3 + o5 = 35,000 / 1 SDR (e2)
+    assert q2["pipeline_per_sdr"] == 35_000
+
+
+def test_breakdowns(company: Warehouse) -> None:
+    assert split(company, "win_rate", "competitor") == {"(none)": 0.0, "X": 0.5, "Y": 1.0}
+    assert split(company, "win_rate", "partner") == {"direct": 1 / 3, "partner": 1.0}
+    assert split(company, "win_rate", "owner") == {"e1": 1.0, "e6": 0.0}
+    assert split(company, "win_rate", "manager") == {"e9": 0.5}
+    assert split(company, "win_rate", "team") == {"east": 0.0, "west": 1.0}
+    # o1 (a1) and o2 (a2) have accounts; o3, o4 do not
+    assert split(company, "win_rate", "segment") == {
+        "(none)": 0.0,
+        "enterprise": 1.0,
+        "smb": 1.0,
+    }
+    # 5,000 to 24,999 is the 5k-25k band: all four closed deals (10,000, 20,000, 5,000, 8,000)
+    assert split(company, "win_rate", "deal_size") == {"5k-25k": 0.5}
+    assert split(company, "quota_attainment", "owner") == {"e1": 1.2, "e6": 0.0}
+    assert split(company, "bookings", "partner") == {"direct": 10_000, "partner": 20_000}
+
+
+def test_unsupported_breakdown(company: Warehouse) -> None:
+    with pytest.raises(ConfigError, match="deals_per_rep"):
+        compute_many(["deals_per_rep"], Q2, "owner", warehouse=company)
