@@ -15,6 +15,7 @@ from sqlglot import exp
 from revline.ddl import sql_type
 from revline.ingest.mapping import FALSE_WORDS, TRUE_WORDS, ColumnSpec
 from revline.ingest.plan import Plan
+from revline.ingest.spec_checks import ROW_ID
 from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, try_cast
 from revline.schema import Column, Kind
 
@@ -33,15 +34,24 @@ def raw_name(column: str) -> str:
     return f"{column}__raw"
 
 
-def source_id_expr(plan: Plan) -> exp.Expr:
-    """The row's source id: the id column, or several joined with ':' (NULL if any is empty)."""
+def source_id_expr(plan: Plan, raw_row: str) -> exp.Expr:
+    """The row's source id.
+
+    One id column: its value (NULL when empty). Several: their values joined with ':', an empty
+    part kept as an empty string so the position still tells the parts apart (NULL only when
+    every part is empty). ``@row``: the 1-based data row number, for files with no id.
+    """
+    if plan.id_columns == (ROW_ID,):
+        return cast(col(raw_row), "VARCHAR")
     parts = [exp.Nullif(this=exp.Trim(this=col(c)), expression=lit("")) for c in plan.id_columns]
     if len(parts) == 1:
         return parts[0]
-    joined: exp.Expr = parts[0]
+    joined: exp.Expr = exp.Coalesce(this=parts[0], expressions=[lit("")])
     for part in parts[1:]:
-        joined = exp.DPipe(this=exp.DPipe(this=joined, expression=lit(":")), expression=part)
-    return joined
+        piece = exp.Coalesce(this=part, expressions=[lit("")])
+        joined = exp.DPipe(this=exp.DPipe(this=joined, expression=lit(":")), expression=piece)
+    every_part_empty = exp.and_(*[p.is_(exp.null()) for p in parts])
+    return case([(every_part_empty, exp.null())], joined)
 
 
 def staging_select(plan: Plan, raw_table: str, raw_row: str) -> exp.Select:
@@ -52,7 +62,7 @@ def staging_select(plan: Plan, raw_table: str, raw_row: str) -> exp.Select:
     An inner SELECT names the raw cells and an outer one types them, so no expression depends
     on DuckDB resolving aliases of the same SELECT.
     """
-    sid = source_id_expr(plan)
+    sid = source_id_expr(plan, raw_row)
     inner: list[exp.Expr] = [
         exp.alias_(col(raw_row), ROW, quoted=True),
         exp.alias_(sid, SID, quoted=True),
@@ -127,6 +137,8 @@ def typed(text: exp.Expr, column: Column, spec: ColumnSpec | None, plan: Plan) -
     if kind is Kind.STRING:
         return text
     if kind in (Kind.INT, Kind.DECIMAL, Kind.MONEY):
+        if spec is not None and spec.round is not None:
+            return _rounded(text, kind, spec.scale, spec.round)
         return _number(text, kind, spec.scale if spec else None)
     if kind is Kind.BOOL:
         low = exp.Lower(this=text)
@@ -169,6 +181,25 @@ def _number(text: exp.Expr, kind: Kind, scale: Decimal | None) -> exp.Expr:
     if scale is not None:
         return exact
     return case([(plain_dec, cast(narrow, target))], exact)
+
+
+#: Rounding reads up to 20 decimals, so a float printed in full (``32.75999993272126``) is
+#: rounded once, not first cut to 10 decimals and then rounded again.
+ROUNDING_SOURCE = "DECIMAL(38, 20)"
+
+
+def _rounded(text: exp.Expr, kind: Kind, scale: Decimal | None, places: int) -> exp.Expr:
+    """A number rounded half away from zero to ``places`` decimals, as the mapping asked.
+
+    Only an explicit ``round:`` in the mapping rounds; otherwise a value with more decimals
+    than the column holds is a type error (money is never rounded silently).
+    """
+    value: exp.Expr = try_cast(text, ROUNDING_SOURCE)
+    if scale is not None:
+        places_in = max(0, -int(scale.as_tuple().exponent))
+        factor = cast(lit(str(scale)), f"DECIMAL(18, {min(places_in, 10)})")
+        value = fn("try", exp.Mul(this=value, expression=factor))
+    return try_cast(fn("round", value, exp.Literal.number(places)), sql_type(kind))
 
 
 def _timestamp(text: exp.Expr, fmt: str | None, tz: str) -> exp.Expr:

@@ -43,7 +43,9 @@ class ColumnSpec:
     spellings to canonical ones (a ``None`` target means empty); ``unmapped`` says what happens
     to a value the map does not list: ``keep`` it, make it ``null``, or quarantine the row
     (``error``). ``prefix`` is prepended to non-empty values, ``scale`` multiplies numbers
-    exactly, ``format`` is a strptime format for dates and timestamps.
+    exactly, ``round`` rounds them (half away from zero) to that many decimals, after ``scale``
+    (without it, a value with more decimals than the column holds is refused), ``format`` is a
+    strptime format for dates and timestamps.
     """
 
     column: str | None = None
@@ -53,6 +55,7 @@ class ColumnSpec:
     unmapped: str = "keep"
     prefix: str | None = None
     scale: Decimal | None = None
+    round: int | None = None
 
 
 @dataclass(frozen=True)

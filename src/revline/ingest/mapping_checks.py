@@ -10,7 +10,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from revline.errors import unknown
-from revline.ingest.spec_checks import check_spec, text_value
+from revline.ingest.spec_checks import ROW_ID, check_spec, text_value
 from revline.schema import TABLES, Table
 from revline.schema.core import LINEAGE
 
@@ -136,8 +136,13 @@ def _check_id(value: object, problems: list[str]) -> tuple[str, ...] | None:
     if isinstance(value, str) and value:
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        if ROW_ID in value:
+            problems.append(f"id: {ROW_ID} stands alone; it cannot be part of a list.")
+            return None
         return tuple(value)
-    problems.append(f"id: expected a source column name or a list of them, got {value!r}.")
+    problems.append(
+        f"id: expected a source column name, a list of them, or {ROW_ID}, got {value!r}."
+    )
     return None
 
 

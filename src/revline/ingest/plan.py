@@ -12,6 +12,7 @@ from pathlib import Path
 
 from revline.errors import ConfigError, SourceFileError, closest
 from revline.ingest.mapping import ColumnSpec, Mapping
+from revline.ingest.spec_checks import ROW_ID
 from revline.schema import Table
 
 
@@ -71,7 +72,7 @@ def resolve(
         ids = (pk_spec.column,)
     else:
         ids = (pk,)
-    missing = sorted({s.column for s in columns.values() if s.column} | set(ids))
+    missing = sorted({s.column for s in columns.values() if s.column} | set(ids) - {ROW_ID})
     missing = [m for m in missing if m not in present]
     if not given:
         missing += [

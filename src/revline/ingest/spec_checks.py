@@ -14,12 +14,15 @@ import duckdb
 
 from revline.errors import unknown
 from revline.schema import Column, Kind
+from revline.schema.core import MONEY_SCALE
 from revline.schema.enums import CURRENCIES
 
 if TYPE_CHECKING:
     from revline.ingest.mapping import ColumnSpec
 
-SPEC_KEYS = ("column", "value", "format", "values", "unmapped", "prefix", "scale")
+#: ``id: "@row"``: the 1-based data row number is the source id, for files with no id.
+ROW_ID = "@row"
+SPEC_KEYS = ("column", "value", "format", "values", "unmapped", "prefix", "scale", "round")
 NUMERIC = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
 TIMES = (Kind.DATE, Kind.TIMESTAMP)
 
@@ -62,6 +65,7 @@ def check_spec(
     elif prefix == "true":
         prefix = id_prefix  # `prefix: true` reuses the mapping's id_prefix
     scale = _check_scale(where, text_value(raw, "scale", problems), col, problems)
+    places = _check_round(where, text_value(raw, "round", problems), col, problems)
     constant = text_value(raw, "value", problems)
     if constant in NULL_WORDS:
         constant = None
@@ -77,6 +81,7 @@ def check_spec(
         unmapped=unmapped,
         prefix=prefix,
         scale=scale,
+        round=places,
     )
 
 
@@ -117,6 +122,24 @@ def _check_values(
         for target in {v for v in out.values() if v is not None}:
             _check_constant(f"{where}.values", target, col, problems)
     return out
+
+
+def _check_round(
+    where: str, text: str | None, col: Column | None, problems: list[str]
+) -> int | None:
+    if text is None:
+        return None
+    numeric = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
+    if col is not None and col.kind not in numeric:
+        problems.append(f"{where}.round: only numbers can be rounded ({col.name} is {col.kind}).")
+        return None
+    most = 0 if col is not None and col.kind is Kind.INT else MONEY_SCALE
+    if not text.isdigit() or int(text) > most:
+        problems.append(
+            f"{where}.round: expected a whole number of decimals from 0 to {most}, got {text!r}."
+        )
+        return None
+    return int(text)
 
 
 def _check_scale(
