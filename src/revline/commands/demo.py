@@ -80,6 +80,8 @@ def format_value(name: str, value: object) -> str:
         return f"{Decimal(str(value)):,.2f}"
     if unit == "ratio":
         return f"{float(str(value)):.1%}"
+    if unit == "multiple":
+        return f"{float(str(value)):.2f}x"
     if unit == "count":
         return f"{int(str(value)):,}"
     return str(value)

@@ -26,7 +26,9 @@ def _show(value: float | None, unit: str) -> str:
     if unit == "currency":
         return f"{value:,.0f}"
     if unit == "ratio":
-        return f"{value:.2f}"
+        return f"{value:.1%}"
+    if unit == "multiple":
+        return f"{value:.2f}x"
     return f"{value:,.1f}"
 
 

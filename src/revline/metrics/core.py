@@ -18,7 +18,9 @@ from revline.model.mrr import MrrModel
 
 MetricKind = Literal["simple", "ratio", "cumulative", "derived", "conversion"]
 KINDS: tuple[str, ...] = ("simple", "ratio", "cumulative", "derived", "conversion")
-UNITS: tuple[str, ...] = ("currency", "count", "ratio", "months", "days")
+#: ``ratio`` is a share or rate shown as a percentage (NRR 0.97 = 97%); ``multiple`` is a
+#: times-figure (CAC ratio 2.2x, LTV:CAC 4.2x, pipeline coverage 3x).
+UNITS: tuple[str, ...] = ("currency", "count", "ratio", "multiple", "months", "days")
 GRAINS: tuple[str, ...] = ("month", "period")
 #: What a metric computes over (:attr:`Metric.frame`): the MRR frame or the go-to-market one.
 FRAMES: tuple[str, ...] = ("mrr", "gtm")

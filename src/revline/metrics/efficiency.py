@@ -238,7 +238,7 @@ METRICS = (
         "cac_ratio",
         "New ARR bought per unit of S&M cost in the period.",
         "new_arr / sm_spend",
-        "ratio",
+        "multiple",
         _cac_ratio,
         Benchmark(band="below 0.5 inefficient; above 1.0 healthy", source=BVP),
     ),
@@ -246,7 +246,7 @@ METRICS = (
         "magic_number",
         "Annualised revenue added in the period per unit of the previous period's S&M cost.",
         "(revenue - previous period's revenue) x (12 / months) / previous period's sm_spend",
-        "ratio",
+        "multiple",
         _magic_number,
         Benchmark(
             band="above 0.75 invest more in S&M; below 0.5 fix efficiency first",
@@ -259,7 +259,7 @@ METRICS = (
         "Customer lifetime value per unit of CAC. LTV is the registry's ltv metric when one is "
         "declared, else ARPA x gross margin / monthly customer churn rate.",
         "ltv / cac",
-        "ratio",
+        "multiple",
         _ltv_cac,
         Benchmark(
             band="at least 3; above 5 suggests under-investment in growth",

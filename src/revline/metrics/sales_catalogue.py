@@ -127,7 +127,7 @@ METRICS = (
     _declare(
         "pipeline_coverage",
         "ratio",
-        "ratio",
+        "multiple",
         "Open pipeline due in the period over the new-ARR target still to win (targets metric "
         "new_arr), as of the as-of month inside the period, else the period's first month.",
         "open pipeline due by the period end / (new_arr target - ARR won so far)",
@@ -146,7 +146,7 @@ METRICS = (
     _declare(
         "pipeline_per_marketing_dollar",
         "ratio",
-        "ratio",
+        "multiple",
         "Marketing-sourced pipeline created per unit of marketing cost in the period.",
         "pipeline created with lead_source marketing / marketing function cost",
         s._per_marketing_dollar,
