@@ -21,6 +21,8 @@ COMPANY = [
     "win_rate",
     "sales_cycle_days",
     "sales_cycle_p25_days",
+    "sales_cycle_p75_days",
+    "sales_cycle_p90_days",
     "avg_deal_size",
     "bookings",
     "deals_per_rep",
@@ -56,6 +58,8 @@ def test_win_rate_cycle_and_deal_size(q2: dict[str, float]) -> None:
     assert q2["win_rate"] == 0.5  # 2 won / 4 closed
     assert q2["sales_cycle_days"] == 35  # median of 30 and 40
     assert q2["sales_cycle_p25_days"] == 32.5  # 30 + 0.25 x (40 - 30), linear interpolation
+    assert q2["sales_cycle_p75_days"] == 37.5  # 30 + 0.75 x (40 - 30)
+    assert q2["sales_cycle_p90_days"] == 39  # 30 + 0.90 x (40 - 30)
     assert q2["avg_deal_size"] == 15_000  # (10,000 + 20,000) / 2
     assert q2["bookings"] == 30_000
 
