@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from revline import demo
 from revline.cli import app, console
 from revline.metrics import get_metric
+from revline.metrics.core import display
 
 
 @app.command("demo")
@@ -74,14 +74,5 @@ def demo_command(
 
 
 def format_value(name: str, value: object) -> str:
-    """A metric value as a person reads it: money with separators, ratios as percentages."""
-    unit = get_metric(name).unit
-    if unit == "currency":
-        return f"{Decimal(str(value)):,.2f}"
-    if unit == "ratio":
-        return f"{float(str(value)):.1%}"
-    if unit == "multiple":
-        return f"{float(str(value)):.2f}x"
-    if unit == "count":
-        return f"{int(str(value)):,}"
-    return str(value)
+    """A metric value as the registry's unit says to show it."""
+    return display(value, get_metric(name).unit)

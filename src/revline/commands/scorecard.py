@@ -15,21 +15,14 @@ from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
 from revline.errors import ConfigError
+from revline.metrics.core import display
 
 FORMATS = ("table", "json")
 COLOURS = {"green": "green", "amber": "yellow", "red": "red", "n/a": "dim"}
 
 
 def _show(value: float | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "currency":
-        return f"{value:,.0f}"
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "multiple":
-        return f"{value:.2f}x"
-    return f"{value:,.1f}"
+    return display(value, unit, money_places=0)
 
 
 @app.command("scorecard")

@@ -85,3 +85,20 @@ class Metric:
     compute: Callable[[Any], ir.Table]
     benchmark: Benchmark | None = None
     frame: str = "mrr"
+
+
+def display(value: object, unit: str, money_places: int = 2) -> str:
+    """A metric value as a person reads it, by unit: money with separators, ratios as
+    percentages, multiples with an x. Every interface shows values through this one function."""
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return "-"
+    number = float(str(value))
+    if unit == "currency":
+        return f"{number:,.{money_places}f}"
+    if unit == "ratio":
+        return f"{number:.1%}"
+    if unit == "multiple":
+        return f"{number:.2f}x"
+    if unit == "count":
+        return f"{number:,.0f}"
+    return f"{number:,.1f}"
