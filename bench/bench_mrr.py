@@ -55,8 +55,24 @@ def machine() -> str:
     return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} at the start"
 
 
-def warehouse_path(accounts: int, months: int) -> Path:
-    """The cached synthetic warehouse, built (to a partial file, then renamed) when missing."""
+def warehouse_path(company: str, accounts: int, months: int) -> Path:
+    """The cached warehouse, built (to a partial file, then renamed) when missing.
+
+    ``customers`` is the bench-only company of ``bench/mrr_company.py`` (every account pays);
+    ``synthetic`` is the whole company of ``revline.synth.generate``.
+    """
+    if company == "customers":
+        path = WORK / f"customers_{accounts}x{months}_s7.duckdb"
+        if not path.exists():
+            from mrr_company import build
+
+            WORK.mkdir(exist_ok=True)
+            partial = path.with_suffix(".partial")
+            partial.unlink(missing_ok=True)
+            print(f"building {path} ...", flush=True)
+            build(partial, accounts, months, 7)
+            partial.rename(path)
+        return path
     path = WORK / f"synth_{accounts}x{months}_s7.duckdb"
     if not path.exists():
         from revline.synth import generate
@@ -155,6 +171,13 @@ def agree() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--company",
+        choices=("customers", "synthetic"),
+        default="customers",
+        help="customers: every account pays (bench/mrr_company.py, the issue's scale); "
+        "synthetic: revline.synth.generate's whole company.",
+    )
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=3, help="Runs each; the fastest counts.")
@@ -164,7 +187,7 @@ def main() -> None:
     if args.child:
         child(args.child, Path(args.path))
         return
-    path = warehouse_path(args.accounts, args.months)
+    path = warehouse_path(args.company, args.accounts, args.months)
     runs: dict[str, dict[str, Any]] = {}
     for _ in range(args.repeat):  # interleaved, so that a busy spell hits every implementation
         for name in ("sql", "revline", "pandas", "revline_dunning"):

@@ -11,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 import revline.commands  # noqa: F401  (registers the CLI commands)
+from conftest import CliRunnerFn
 from fixtures.mrr.company import TABLES
 from fixtures.mrr.rows import load
 from revline.cli import app
@@ -161,3 +162,24 @@ def test_cli_compute_reads_the_warehouse(tmp_path: Path) -> None:
     assert nrr.exit_code == 0 and "enterprise" in nrr.output and "1.5" in nrr.output
     bad = runner.invoke(app, [*args, "--churn-recognition", "never"], standalone_mode=False)
     assert isinstance(bad.exception, ConfigError)
+
+
+def test_cli_rows_drill_down_to_the_figure(tmp_path: Path, revline_cli: CliRunnerFn) -> None:
+    import io
+
+    import pandas as pd
+
+    from revline.warehouse import Warehouse
+
+    path = tmp_path / "company.duckdb"
+    with Warehouse.create(path) as wh:
+        load(wh, TABLES)
+    common = ["-w", str(path), "--period", "2025-Q2", "--as-of", "2025-06-30"]
+    shown = revline_cli("metrics", "rows", "churned_mrr", *common, "--format", "csv")
+    assert shown.exit_code == 0, shown.output
+    frame = pd.read_csv(io.StringIO(shown.stdout))
+    assert set(frame["movement"]) == {"churn"}
+    # the rows behind churned MRR add up to the figure (240.00 in tests/test_metrics_compute.py)
+    assert round(frame["amount"].sum(), 2) == 240.00
+    refused = revline_cli("metrics", "rows", "win_rate", *common)
+    assert refused.exit_code == 2 and "has no customer-month drill-down" in refused.stderr

@@ -107,4 +107,40 @@ def compute_metric(
 
     settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
     frame = compute(name, period, by, warehouse=warehouse, settings=settings)
-    console.print(frame.to_string(index=False), highlight=False, markup=False)
+    console.print(frame.to_string(index=False), highlight=False, markup=False, soft_wrap=True)
+
+
+@metrics_app.command("rows")
+def metric_rows(
+    name: Annotated[str, typer.Argument(help="Metric name.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="2025-07, 2025-Q3 or 2025.")],
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    by: ByOption = None,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Only this breakdown value (with --by).")
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", help="table (first --limit rows) or csv (all rows).")
+    ] = "table",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown as a table.")] = 50,
+    currency: CurrencyOption = "USD",
+    churn_recognition: ChurnOption = "scheduled_end",
+    basis: BasisOption = "billed",
+    include_usage: UsageOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """The customer-month rows behind a metric's figure: the drill-down, as a table or CSV."""
+    from revline.metrics import rows
+
+    if output not in ("table", "csv"):
+        raise ConfigError(f"--format {output!r} is not table or csv.", hint="Use table or csv.")
+    settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
+    frame = rows(name, period, by, value, warehouse=warehouse, settings=settings)
+    if output == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    console.print(
+        frame.head(limit).to_string(index=False), highlight=False, markup=False, soft_wrap=True
+    )
+    if len(frame) > limit:
+        console.print(f"... {len(frame) - limit:,} more rows (use --format csv for all).")
