@@ -2,11 +2,15 @@
 
 Run from the repository root::
 
-    python bench/bench_mrr.py                      # 1M accounts x 24 months
-    python bench/bench_mrr.py --accounts 100000    # a smaller company
+    python bench/bench_mrr.py                        # 1M paying accounts x 24 months
+    python bench/bench_mrr.py --accounts 250000      # a smaller company
+    python bench/bench_mrr.py --company synthetic    # revline.synth's whole company
 
-The synthetic company (``revline.synth.generate``, seed 7) takes minutes to build, so its
-warehouse is cached in ``bench/_work/`` (git-ignored) and reused. Each implementation runs in its
+The default company (``--company customers``, ``bench/mrr_company.py``, seed 7) is the issue's
+reference scale: every account pays, ~3.3M subscription rows, ~15.7M customer-month rows. The
+synthetic one (``revline.synth.generate``, seed 7) holds a whole company in which only a few
+percent of the accounts become customers. Either warehouse is cached in ``bench/_work/``
+(git-ignored) and reused. Each implementation runs in its
 own child process, so that its peak memory (``ru_maxrss``) is its own:
 
 - **revline**: ``build_model`` + ``movements`` (the customer-month movements), then the bridge,
@@ -208,11 +212,13 @@ def write_results(args: argparse.Namespace, runs: dict[str, dict[str, Any]], row
     dun = runs["revline_dunning"]
     size = runs["sql"]["input"]
     lines = [
-        f"\n## {args.accounts:,} accounts x {args.months} months (seed 7), as of {AS_OF}",
+        f"\n## {args.accounts:,} accounts x {args.months} months (seed 7, company "
+        f"`{args.company}`), as of {AS_OF}",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}; "
         f"Python {sys.version.split()[0]}",
-        f"- command: `python bench/bench_mrr.py --accounts {args.accounts} --months {args.months}`",
+        f"- command: `python bench/bench_mrr.py --company {args.company} --accounts "
+        f"{args.accounts} --months {args.months} --repeat {args.repeat}`",
         f"- input: {size}; best of {args.repeat} interleaved runs per implementation, "
         "each in its own process",
         f"- all three give the same {rows:,} customer-month movement rows (checked row for row)",

@@ -93,7 +93,7 @@ def chains(rng: np.random.Generator, n: int, months: int) -> dict[str, np.ndarra
     return {k: np.concatenate(v) for k, v in cols.items()}
 
 
-def addons(rng: np.random.Generator, main: dict[str, np.ndarray], months: int) -> dict[str, np.ndarray]:
+def addons(rng: np.random.Generator, main: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Second subscriptions: add-ons inside some of the main rows (~3 rows in 10 get one)."""
     pick = rng.random(len(main["acc"])) < 0.3
     lo, hi = main["first"][pick], main["last"][pick]
@@ -113,7 +113,7 @@ def build(path: Path, accounts: int, months: int, seed: int) -> None:
     """Write the company to a fresh warehouse at ``path`` (one transaction)."""
     rng = np.random.default_rng(seed)
     main = chains(rng, accounts, months)
-    extra = addons(rng, main, months)
+    extra = addons(rng, main)
     keep = extra["first"] < months
     rows = {k: np.concatenate([main[k], extra[k][keep]]) for k in main}
     n = len(rows["acc"])
@@ -122,9 +122,7 @@ def build(path: Path, accounts: int, months: int, seed: int) -> None:
     # The first row of each account starts on a random day; later ones at a month start.
     is_first = np.r_[True, rows["acc"][1:] != rows["acc"][:-1]]
     starts = month_start(np.arange(months + 24))
-    start = starts[rows["first"]] + np.where(
-        is_first, rng.integers(0, 27 * 86_400, n), 0
-    )
+    start = starts[rows["first"]] + np.where(is_first, rng.integers(0, 27 * 86_400, n), 0)
     end = starts[rows["last"] + 1]
     running = rows["last"] + 1 >= months  # still running at the end: no end date yet
     interval = np.array([p[2] for p in PLANS])[rows["plan"]]
@@ -181,4 +179,3 @@ def build(path: Path, accounts: int, months: int, seed: int) -> None:
         wh.append("plans", plans)
         wh.append("accounts", acc)
         wh.append("subscriptions", subs)
-
