@@ -10,6 +10,11 @@ stores them on the engine for the length of one computation. Each engine does th
   (``spark.sql.decimalOperations.allowPrecisionLoss=false``): by default it rounds the scale of
   wide decimal products away, which would move amounts by a cent.
 
+Extracting the year and month of a ``TIMESTAMPTZ`` is slow on DuckDB (each call goes through
+the ICU calendar, about 0.4 us, a second per million subscriptions); :func:`month_of` reads the
+instant's microseconds since the epoch as a plain (UTC) ``TIMESTAMP`` there instead, ten times
+faster. PySpark extracts them directly (its session time zone is UTC).
+
 Any other engine raises :class:`EngineError` rather than silently falling back to recomputing
 the facts in every query. Statements are sqlglot expressions, never formatted strings.
 """
@@ -17,6 +22,7 @@ the facts in every query. Statements are sqlglot expressions, never formatted st
 from __future__ import annotations
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 from sqlglot import exp
 
@@ -75,3 +81,25 @@ def drop(backend: ibis.BaseBackend, name: str) -> None:
         backend.raw_sql(exp.Drop(this=table, kind="VIEW", exists=True).sql(dialect=backend.dialect))
     else:
         backend.drop_table(name, force=True)
+
+
+@ibis.udf.scalar.builtin  # type: ignore[untyped-decorator]
+def epoch_us(at: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[valid-type]
+    """DuckDB's ``epoch_us``: microseconds since 1970-01-01 UTC."""
+
+
+@ibis.udf.scalar.builtin  # type: ignore[untyped-decorator]
+def make_timestamp(micros: dt.int64) -> dt.Timestamp():  # type: ignore[valid-type]
+    """DuckDB's ``make_timestamp``: a ``TIMESTAMP`` (UTC, no time zone) from epoch microseconds."""
+
+
+def portable_month_of(at: ir.TimestampValue) -> ir.IntegerValue:
+    """The month index (``year * 12 + month - 1``) of a UTC instant, on any engine."""
+    return (at.year() * 12 + at.month() - 1).cast("int64")
+
+
+def month_of(engine: str, at: ir.TimestampValue) -> ir.IntegerValue:
+    """The month index of a UTC instant, the fast way for ``engine`` (see the module notes)."""
+    if engine == "duckdb":
+        return portable_month_of(make_timestamp(epoch_us(at)))
+    return portable_month_of(at)

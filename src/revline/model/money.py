@@ -35,7 +35,16 @@ def cents(
     denominator: ir.NumericValue,
     estimate: ir.FloatingValue | None = None,
 ) -> ir.DecimalValue:
-    """``numerator / denominator`` rounded half-up to the cent, computed exactly.
+    """``numerator / denominator`` rounded half-up to the cent, exactly (see :func:`cent_count`)."""
+    return from_cents(cent_count(numerator, denominator, estimate))
+
+
+def cent_count(
+    numerator: ir.NumericValue,
+    denominator: ir.NumericValue,
+    estimate: ir.FloatingValue | None = None,
+) -> ir.IntegerValue:
+    """``numerator / denominator`` rounded half-up to the cent, as an exact number of cents.
 
     Both arguments are exact decimals (or integers); ``numerator >= 0`` and ``denominator > 0``.
     The float candidate is within one cent for any amount below about 10^13, and the two exact
@@ -55,15 +64,34 @@ def cents(
     d = denominator.cast(D4)
     if estimate is None:
         estimate = n.cast("float64") / d.cast("float64")
-    approx = estimate * 100
-    c = approx.round(0).cast("int64")
-    far = ((approx - approx.floor()) - 0.5).abs() >= _NEAR_HALF
+    c, near = estimate_cents(estimate)
+    far = ~near
     twice = (n * 200).cast(D12)
     upper = ((c * 2 + 1).cast(D4) * d).cast(D8)
     lower = ((c * 2 - 1).cast(D4) * d).cast(D8)
-    fixed = ibis.cases((far, c), (twice >= upper, c + 1), (twice < lower, c - 1), else_=c)
+    return ibis.cases((far, c), (twice >= upper, c + 1), (twice < lower, c - 1), else_=c)
+
+
+def estimate_cents(estimate: ir.FloatingValue) -> tuple[ir.IntegerValue, ir.BooleanValue]:
+    """A float amount rounded to whole cents, and whether that may be wrong.
+
+    The rounding can only be wrong where the float value lies within 0.001 cent of a half cent
+    (the second value is then true), given a float error under 0.001 cent (see :func:`cent_count`).
+    """
+    approx = estimate * 100
+    near = ((approx - approx.floor()) - 0.5).abs() < _NEAR_HALF
+    return approx.round(0).cast("int64"), near
+
+
+def from_cents(count: ir.IntegerValue) -> ir.DecimalValue:
+    """An integer number of cents as a :data:`CENTS` amount, exactly."""
     # An 18-digit integer times 0.01 keeps the scale: no wide-decimal rescaling per row.
-    return (fixed.cast(dt.Decimal(18, 0)) * _ONE_CENT).cast(CENTS)
+    return (count.cast(dt.Decimal(18, 0)) * _ONE_CENT).cast(CENTS)
+
+
+def to_cents(amount: ir.DecimalValue) -> ir.IntegerValue:
+    """A :data:`CENTS` amount as an integer number of cents, exactly."""
+    return (amount.cast(CENTS) * 100).cast("int64")
 
 
 def times(a: ir.NumericValue, b: ir.NumericValue, scale_a: int, scale_b: int) -> ir.DecimalValue:

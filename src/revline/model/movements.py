@@ -20,61 +20,20 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.model.money import CENTS, union_all
+from revline.model.money import CENTS, from_cents, union_all
 from revline.model.mrr import MrrModel
+from revline.model.pieces import in_money
+from revline.model.segments import expand
 
 MOVEMENTS = ("new", "reactivation", "expansion", "contraction", "churn", "unchanged")
 #: Movement sign in the bridge: end = start + new + reactivation + expansion - contraction - churn.
 SIGNS = {"new": 1, "reactivation": 1, "expansion": 1, "contraction": -1, "churn": -1}
 
 
-def movements(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
-    """One row per customer-month with a movement (or ``unchanged``).
-
-    Columns: the keys, ``month_idx``, ``movement``, ``start_mrr`` (MRR the month before, 0 if
-    none), ``end_mrr``, ``amount`` (the size of the movement, never negative) and
-    ``delinquent`` (the unit has a subscription delinquent that month: a churn or contraction
-    flagged so is delinquent churn, see :mod:`revline.model.dunning`).
-    """
-    cm = model.customer_months(keys)
-    window = ibis.window(group_by=list(keys), order_by=cm.month_idx)
-    seq = cm.mutate(
-        prev_idx=cm.month_idx.lag().over(window),
-        prev_mrr=cm.mrr.lag().over(window),
-        next_idx=cm.month_idx.lead().over(window),
-    )
-    zero = ibis.literal(0).cast(CENTS)
-    continuous = seq.prev_idx == seq.month_idx - 1
-    start = ibis.ifelse(continuous, seq.prev_mrr, zero)
-    change = seq.mrr - start
-    kind = ibis.cases(
-        (seq.prev_idx.isnull(), "new"),
-        (~continuous, "reactivation"),
-        (change > 0, "expansion"),
-        (change < 0, "contraction"),
-        else_="unchanged",
-    )
-    paying = seq.select(
-        *keys,
-        "month_idx",
-        movement=kind,
-        start_mrr=start.cast(CENTS),
-        end_mrr=seq.mrr,
-        amount=ibis.ifelse(change >= 0, change, -change).cast(CENTS),
-    )
-    ends = seq.filter(
-        (seq.next_idx.isnull() | (seq.next_idx > seq.month_idx + 1))
-        & (seq.month_idx < model.last_idx)
-    )
-    churned = ends.select(
-        *keys,
-        month_idx=ends.month_idx + 1,
-        movement=ibis.literal("churn"),
-        start_mrr=ends.mrr,
-        end_mrr=zero,
-        amount=ends.mrr,
-    )
-    rows = union_all(paying, churned)
+def _late_flags(model: MrrModel, rows: ir.Table, keys: tuple[str, ...]) -> ir.Table:
+    """``rows`` with ``delinquent``: the unit has a delinquent subscription that month."""
+    if not model.has_late:
+        return rows.mutate(delinquent=ibis.literal(False))
     flags = model.delinquent(keys)
     late = flags.select(**{f"late_{k}": flags[k] for k in keys}, late_idx=flags.month_idx)
     joined = rows.left_join(
@@ -84,14 +43,81 @@ def movements(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Ta
     return joined.select(*rows.columns, delinquent=joined.late_idx.notnull())
 
 
+def _churned(pieces: ir.Table, keys: tuple[str, ...]) -> ir.Table:
+    """Churn rows: the first month of a non-paying piece that follows a paying one."""
+    ends = pieces.filter(pieces.movement == "churn")
+    money = in_money(ends, "prev_mrr", "mrr", "amount")
+    return ends.select(
+        *keys,
+        month_idx=ends.first_idx,
+        movement="movement",
+        start_mrr=money["prev_mrr"],
+        end_mrr=money["mrr"],
+        amount=money["amount"],
+    )
+
+
+def movements(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
+    """One row per customer-month with a movement (or ``unchanged``).
+
+    Columns: the keys, ``month_idx``, ``movement``, ``start_mrr`` (MRR the month before, 0 if
+    none), ``end_mrr``, ``amount`` (the size of the movement, never negative) and
+    ``delinquent`` (the unit has a subscription delinquent that month: a churn or contraction
+    flagged so is delinquent churn, see :mod:`revline.model.dunning`). Built from the unit's
+    pieces: only a piece's first month can move; its other months are ``unchanged``. Amounts
+    are converted from cents to ``DECIMAL`` once per piece, before the expansion to months.
+    """
+    pieces = model.pieces(keys)
+    paying = pieces.filter(pieces.mrr_cents > 0)
+    valued = paying.select(
+        *keys,
+        "first_idx",
+        "last_idx",
+        "movement",
+        **in_money(paying, "prev_mrr", "mrr", "amount"),
+    )
+    months = expand(valued)
+    first = months.month_idx == months.first_idx
+    rows = months.select(
+        *keys,
+        "month_idx",
+        movement=ibis.ifelse(first, months.movement, ibis.literal("unchanged")),
+        start_mrr=ibis.ifelse(first, months.prev_mrr, months.mrr),
+        end_mrr=months.mrr,
+        amount=ibis.ifelse(first, months.amount, ibis.literal(0).cast(CENTS)),
+    )
+    return _late_flags(model, union_all(rows, _churned(pieces, keys)), keys)
+
+
+def changes(model: MrrModel, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
+    """The rows of :func:`movements` that are not ``unchanged``, without expanding to months.
+
+    The same columns; a paying piece moves only in its first month, so the changes are the
+    pieces' first months and the churn rows.
+    """
+    pieces = model.pieces(keys)
+    moved = pieces.filter(pieces.movement.isin(SIGNS))
+    money = in_money(moved, "prev_mrr", "mrr", "amount")
+    rows = moved.select(
+        *keys,
+        month_idx=moved.first_idx,
+        movement="movement",
+        start_mrr=money["prev_mrr"],
+        end_mrr=money["mrr"],
+        amount=money["amount"],
+    )
+    return _late_flags(model, rows, keys)
+
+
 def bridge(model: MrrModel) -> ir.Table:
     """The MRR bridge: one row per month with start, each movement, end and customer counts.
 
     ``start`` is the previous month's ``end`` (0 before the first month), so
-    ``end = start + new + reactivation + expansion - contraction - churn`` holds exactly.
+    ``end = start + new + reactivation + expansion - contraction - churn`` holds exactly. The
+    flows come from the movement rows; the month-end totals accumulate each paying piece's MRR
+    and customer from its first month to its last, so nothing is expanded to customer-months.
     """
-    cm = model.customer_months()
-    moves = movements(model)
+    moves = changes(model)
     zero = ibis.literal(0).cast(CENTS)
     flows = moves.group_by("month_idx").agg(
         **{
@@ -99,15 +125,25 @@ def bridge(model: MrrModel) -> ir.Table:
             for name in SIGNS
         }
     )
-    totals = cm.group_by("month_idx").agg(end=cm.mrr.sum().cast(CENTS), customers=cm.count())
+    pieces = model.pieces()
+    paying = pieces.filter(pieces.mrr_cents > 0)
+    gone = paying.filter(paying.last_idx < model.last_idx)
+    steps = union_all(
+        paying.select(month_idx=paying.first_idx, d_end=paying.mrr_cents, d_count=ibis.literal(1)),
+        gone.select(month_idx=gone.last_idx + 1, d_end=-gone.mrr_cents, d_count=ibis.literal(-1)),
+    )
+    deltas = steps.group_by("month_idx").agg(
+        d_end=from_cents(steps.d_end.sum().cast("int64")), d_count=steps.d_count.sum()
+    )
     months = model.months.select("month_idx", "month")
-    joined = months.left_join(flows, "month_idx").left_join(totals, "month_idx")
+    joined = months.left_join(flows, "month_idx").left_join(deltas, "month_idx")
+    running = ibis.cumulative_window(order_by=joined.month_idx)
     filled = joined.select(
         "month_idx",
         "month",
         **{name: joined[name].coalesce(zero) for name in SIGNS},
-        end=joined.end.coalesce(zero),
-        customers=joined.customers.coalesce(0),
+        end=joined.d_end.coalesce(zero).sum().over(running).cast(CENTS),
+        customers=joined.d_count.coalesce(0).sum().over(running).cast("int64"),
     )
     previous = filled.end.lag().over(ibis.window(order_by=filled.month_idx))
     result = filled.mutate(start=previous.coalesce(zero).cast(CENTS))

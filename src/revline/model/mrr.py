@@ -13,11 +13,17 @@ trial ends. Taxes and one-time charges never enter MRR. The usage component is t
 its own column and added to ``mrr`` only when ``include_usage`` is set. A subscription whose
 invoice is unpaid past the dunning window counts 0 and is flagged ``delinquent``
 (:mod:`revline.model.dunning`).
+
+Nothing is computed per month until the end. A subscription's months are a range, valued once
+per exchange-rate run (:mod:`revline.model.segments`); a customer's MRR changes only where one
+of those ranges starts or ends, so one window over the changes gives its MRR from each change
+to the next (:mod:`revline.model.pieces`). Customer-months and movements expand the pieces to
+months only at the end; the bridge needs no expansion at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -27,10 +33,22 @@ import pandas as pd
 
 from revline.model.dunning import delinquent_months
 from revline.model.engine import check_engine, drop, store
-from revline.model.money import CENTS, cents, check_rates, rates, times, union_all
+from revline.model.money import cents, check_rates, rates, times, union_all
 from revline.model.periods import month_index, months_table
+from revline.model.pieces import in_money, unit_pieces
+from revline.model.segments import (
+    corrected,
+    draft_segments,
+    exact_cents,
+    expand,
+    late_values,
+    subscription_months,
+)
 from revline.model.terms import subscription_terms
 from revline.settings import MetricSettings
+
+#: The money columns of a customer-month (the MRR basis, plus usage when included, is ``mrr``).
+MONEY = ("contract_mrr", "billed_mrr", "usage_mrr", "mrr")
 
 #: Invoice statuses whose usage charges count (a draft is not billed; a void invoice is undone).
 BILLED_STATUSES = ("open", "paid", "uncollectible")
@@ -38,26 +56,41 @@ BILLED_STATUSES = ("open", "paid", "uncollectible")
 
 @dataclass(frozen=True)
 class MrrModel:
-    """The MRR facts of one computation: subscription-months, usage, and the month range.
+    """The MRR facts of one computation: subscription segments, usage, and the month range.
 
-    The facts are temporary tables on the connection; use the model as a context manager (or
-    call :meth:`release`) to drop them when done.
+    The facts are temporary tables on the connection (:mod:`revline.model.segments` explains
+    segments). ``has_late`` and ``has_usage`` say whether any subscription-month is delinquent
+    and whether any usage is billed (when not, their steps are left out of later plans).
+    Customer pieces (:mod:`revline.model.pieces`) are stored the first time a set of keys asks
+    for them and reused by every later metric. Use the model as a context manager (or call
+    :meth:`release`) to drop them all when done.
     """
 
     settings: MetricSettings
     first_idx: int
     last_idx: int
     months: ir.Table
-    subscription_months: ir.Table
+    segments: ir.Table
+    late: ir.Table
     usage_months: ir.Table
     accounts: ir.Table
     backend: ibis.BaseBackend
-    temp_tables: tuple[str, ...] = ()
+    has_late: bool = True
+    has_usage: bool = True
+    temp_tables: list[str] = field(default_factory=list, compare=False)
+    _pieces: dict[tuple[str, ...], ir.Table] = field(default_factory=dict, compare=False)
+    _customer_months: dict[tuple[str, ...], ir.Table] = field(default_factory=dict, compare=False)
 
     def release(self) -> None:
-        """Drop the temporary fact tables now (they also go when the connection closes)."""
-        for name in self.temp_tables:
+        """Drop the temporary fact tables now (they also go when the connection closes).
+
+        Newest first: on Spark a stored fact is a view over the ones stored before it.
+        """
+        for name in reversed(self.temp_tables):
             drop(self.backend, name)
+        self.temp_tables.clear()
+        self._pieces.clear()
+        self._customer_months.clear()
 
     def __enter__(self) -> MrrModel:
         return self
@@ -65,39 +98,59 @@ class MrrModel:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
+    @property
+    def subscription_months(self) -> ir.Table:
+        """MRR per subscription-month (segments expanded; delinquent months 0 and flagged).
+
+        Columns: ``subscription_id, account_id, plan_id, month_idx, currency, rate_mul,
+        contract_mrr, billed_mrr, delinquent``.
+        """
+        return subscription_months(self.segments, self.late)
+
+    def pieces(self, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
+        """The units' MRR pieces in whole cents (see :mod:`revline.model.pieces`), stored once
+        per ``keys``."""
+        if keys not in self._pieces:
+            name = _temp_name("pieces")
+            expr = unit_pieces(
+                keys,
+                self.segments,
+                self.late if self.has_late else None,
+                self.usage_months if self.has_usage else None,
+                self.last_idx,
+                self.settings.mrr_basis,
+                self.settings.include_usage,
+            )
+            self._pieces[keys] = _store(self.backend, name, expr)
+            self.temp_tables.append(name)
+        return self._pieces[keys]
+
     def customer_months(self, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
         """MRR per customer-month, for customers with MRR > 0 that month.
 
         ``keys`` is ``("account_id",)`` for customers, or ``("account_id", "plan_id")`` to treat
         each account's business on each plan as its own unit (for breakdowns by plan). Columns:
         the keys, ``month_idx``, ``contract_mrr``, ``billed_mrr``, ``usage_mrr`` and ``mrr``.
+        Expanded from the pieces (converted to ``DECIMAL`` once per piece, not per month) and
+        stored the first time ``keys`` ask, so metrics that read them several times (cohort
+        matrices) do not expand them again.
         """
-        zero = ibis.literal(0).cast(CENTS)
-        subs = self.subscription_months.select(
-            *keys, "month_idx", "contract_mrr", "billed_mrr", usage_mrr=zero
-        )
-        usage = self.usage_months.select(
-            *keys, "month_idx", contract_mrr=zero, billed_mrr=zero, usage_mrr="usage_mrr"
-        )
-        both = union_all(subs, usage)
-        summed = both.group_by([*keys, "month_idx"]).agg(
-            contract_mrr=both.contract_mrr.sum().cast(CENTS),
-            billed_mrr=both.billed_mrr.sum().cast(CENTS),
-            usage_mrr=both.usage_mrr.sum().cast(CENTS),
-        )
-        base = summed.billed_mrr if self.settings.mrr_basis == "billed" else summed.contract_mrr
-        total = base + summed.usage_mrr if self.settings.include_usage else base
-        result = summed.mutate(mrr=total.cast(CENTS))
-        return result.filter(result.mrr > 0)
+        if keys not in self._customer_months:
+            pieces = self.pieces(keys)
+            paying = pieces.filter(pieces.mrr_cents > 0)
+            valued = paying.select(*keys, "first_idx", "last_idx", **in_money(paying, *MONEY))
+            months = expand(valued).select(*keys, "month_idx", *MONEY)
+            name = _temp_name("cm")
+            self._customer_months[keys] = _store(self.backend, name, months)
+            self.temp_tables.append(name)
+        return self._customer_months[keys]
 
     def delinquent(self, keys: tuple[str, ...] = ("account_id",)) -> ir.Table:
         """The ``keys`` and ``month_idx`` of units with a delinquent subscription that month.
 
         See :mod:`revline.model.dunning`; the subscription's MRR already counts 0 there.
         """
-        subs = self.subscription_months
-        late = subs.filter(subs.delinquent)
-        return late.select(*keys, "month_idx").distinct()
+        return self.late.select(*keys, "month_idx").distinct()
 
 
 def _as_of_index(settings: MetricSettings) -> int:
@@ -119,108 +172,62 @@ def _first_index(backend: ibis.BaseBackend, fallback: int) -> int:
 def build_model(backend: ibis.BaseBackend, settings: MetricSettings) -> MrrModel:
     """Build the MRR facts from the canonical tables on ``backend``.
 
-    The subscription-month and usage facts are computed once and kept as temporary tables on
-    the backend (with the intermediate terms, rates and values); customer-months, movements and
-    metrics are expressions over them. Release them with :meth:`MrrModel.release` or ``with``.
+    Subscription terms, exchange factors, subscription segments, delinquent subscription-months
+    and usage are computed once and kept as temporary tables on the backend; customer-months,
+    movements and metrics are expressions over them (and over the customer pieces, stored on
+    first use). Release them with :meth:`MrrModel.release` or ``with``.
     """
     check_engine(backend)
     last = _as_of_index(settings)
     first = min(_first_index(backend, last), last)
     months = months_table(first, last)
     subscriptions = backend.table("subscriptions")
-    terms = subscription_terms(subscriptions, backend.table("plans"), settings)
     invoices = backend.table("invoices")
     currencies = union_all(subscriptions.select("currency"), invoices.select("currency")).distinct()
-    factor_name = _temp_name("fx")
-    factors = _store(
-        backend,
-        factor_name,
-        rates(backend.table("fx_rates"), months, currencies, settings.reporting_currency),
-    )
+    names: list[str] = []
 
-    # The rounded value is computed per subscription-month from float estimates; the exact
-    # wide-decimal check runs only for the rare values near a half cent (see money.cents).
-    # Float copies of the exact amounts, made once per subscription, give the cents estimates.
-    floats = {f"{c}_f": terms[c].cast("float64") for c in ("contract_num", "billed_num")}
-    stored_terms = _store(
-        backend,
-        _temp_name("terms"),
-        terms.mutate(**floats, denominator_f=terms.denominator.cast("float64")),
-    )
-    pairs = stored_terms.cross_join(months)
-    running = pairs.filter(
-        pairs.start_at < pairs.snapshot_at,
-        pairs.effective_end_at.isnull() | (pairs.effective_end_at >= pairs.snapshot_at),
-    )
-    converted = running.inner_join(
-        factors, [running.currency == factors.currency, running.month_idx == factors.month_idx]
-    )
-    denom = times(converted.denominator, converted.rate_div, 0, 4)
-    scale_f = converted.rate_mul.cast("float64") / (
-        converted.denominator_f * converted.rate_div.cast("float64")
-    )
-    valued = converted.mutate(
-        v_contract=cents(
-            times(converted.contract_num, converted.rate_mul, 8, 4),
-            denom,
-            converted.contract_num_f * scale_f,
-        ),
-        v_billed=cents(
-            times(converted.billed_num, converted.rate_mul, 8, 4),
-            denom,
-            converted.billed_num_f * scale_f,
-        ),
-    )
-    late = delinquent_months(invoices, stored_terms, months, settings.dunning_days)
-    flagged = valued.left_join(
-        late, [valued.subscription_id == late.d_sub, valued.month_idx == late.d_idx]
-    )
-    delinquent = flagged.d_sub.notnull()
-    billable = ~(
-        flagged.is_free
-        | flagged.open_trial
-        | (flagged.trial_end_at.notnull() & (flagged.trial_end_at >= flagged.snapshot_at))
-    )
-    paying = billable & ~delinquent
-    zero = ibis.literal(0).cast(CENTS)
-    sub_months = flagged.select(
-        "subscription_id",
-        "account_id",
-        "plan_id",
-        "month_idx",
-        "currency",
-        "rate_mul",
-        contract_mrr=ibis.ifelse(paying, flagged.v_contract, zero),
-        billed_mrr=ibis.ifelse(paying, flagged.v_billed, zero),
-        delinquent=delinquent & billable,
-    )
-    names = (
-        _temp_name("mrr"),
-        _temp_name("usage"),
-        stored_terms.get_name(),
-        factor_name,
-    )
-    stored = (
-        _store(backend, names[0], sub_months),
-        _store(backend, names[1], _usage_months(invoices, subscriptions, factors)),
-    )
-    model = MrrModel(
+    def keep(kind: str, expr: ir.Table) -> ir.Table:
+        name = _temp_name(kind)
+        names.append(name)
+        return _store(backend, name, expr)
+
+    try:
+        factors = keep(
+            "fx", rates(backend.table("fx_rates"), months, currencies, settings.reporting_currency)
+        )
+        # Segments are valued from float estimates; the few near a half cent are recomputed
+        # exactly, from the terms of just those subscriptions (see segments.draft_segments).
+        plans = backend.table("plans")
+        terms = subscription_terms(subscriptions, plans, settings)
+        draft = keep("mrr", draft_segments(backend.name, terms, factors, first, last))
+        near = draft.filter(draft.near_half).select(n_sub=draft.subscription_id).distinct()
+        near_subs = subscriptions.semi_join(near, subscriptions.subscription_id == near.n_sub)
+        fixes = keep("fix", exact_cents(draft, subscription_terms(near_subs, plans, settings)))
+        segments = corrected(draft, fixes)
+        subs = subscriptions.select("subscription_id", "account_id")
+        late = delinquent_months(invoices, subs, months, settings.dunning_days)
+        late_rows = keep("late", late_values(segments, late))
+        usage = keep("usage", _usage_months(invoices, subscriptions, factors))
+        unrated = expand(draft.filter(draft.rate_mul.isnull()))
+        check_rates(settings.reporting_currency, unrated, usage)
+    except BaseException:
+        for name in reversed(names):
+            drop(backend, name)
+        raise
+    return MrrModel(
         settings,
         first,
         last,
         months,
-        stored[0],
-        stored[1],
+        segments,
+        late_rows,
+        usage,
         backend.table("accounts"),
         backend,
+        bool(backend.execute(late_rows.count())),
+        bool(backend.execute(usage.count())),
         names,
     )
-    try:
-        check_rates(settings.reporting_currency, *stored)
-    except BaseException:
-        model.release()
-        raise
-    return model
 
 
 def _temp_name(kind: str) -> str:

@@ -68,8 +68,10 @@ def subscription_terms(
     """One row per subscription with its exact monthly value and its effective dates.
 
     Columns: ``subscription_id, account_id, plan_id, currency, start_at, effective_end_at,
-    trial_end_at, open_trial, is_free, contract_num, billed_num, denominator``. Monthly contract
-    MRR is ``contract_num / denominator`` and billed MRR ``billed_num / denominator``, both in
+    trial_end_at, open_trial, is_free, contract_num, billed_num, denominator``, and float copies
+    ``contract_num_f, billed_num_f, denominator_f`` (for estimates, see
+    :func:`revline.model.money.cent_count`). Monthly contract MRR is
+    ``contract_num / denominator`` and billed MRR ``billed_num / denominator``, both in
     ``currency``.
     """
     p = plans.select(
@@ -90,6 +92,12 @@ def subscription_terms(
     fixed = s.discount_amount.coalesce(_zero()).cast(D4)
     net = times(listed, (100 - percent).cast(D4), 4, 4) - (fixed * 100).cast(D8)
     net = ibis.ifelse(net > 0, net, _zero().cast(D8)).cast(D8)
+    # Float copies for the cents estimates, from the (narrow) stored amounts: computing them
+    # from the wide exact values would cost the wide arithmetic on every row.
+    unit_f = unit.cast("float64") * s.quantity.cast("float64")
+    percent_f = s.discount_percent.coalesce(_zero()).cast("float64")
+    fixed_f = s.discount_amount.coalesce(_zero()).cast("float64")
+    net_f = ibis.greatest(unit_f * (100 - percent_f) - fixed_f * 100, 0.0)
 
     cancel = s.canceled_at
     paid_end = paid_period_end(s.start_at, cancel, interval, count)
@@ -116,4 +124,7 @@ def subscription_terms(
         contract_num=(listed * 100 * numerator).cast(D8),
         billed_num=(net * numerator).cast(D8),
         denominator=(denominator * count * 100).cast(WIDE),
+        contract_num_f=unit_f * 100 * numerator.cast("float64"),
+        billed_num_f=net_f * numerator.cast("float64"),
+        denominator_f=(denominator * count * 100).cast("float64"),
     )

@@ -1,580 +1,560 @@
 SELECT
-  `t25`.`subscription_id`,
-  `t25`.`account_id`,
-  `t25`.`plan_id`,
-  `t25`.`month_idx`,
-  `t25`.`currency`,
-  `t25`.`rate_mul`,
-  IF(
-    NOT (
-      `t25`.`is_free`
-      OR `t25`.`open_trial`
-      OR (
-        (
-          `t25`.`trial_end_at` IS NOT NULL
-        )
-        AND (
-          `t25`.`trial_end_at` >= `t25`.`snapshot_at`
-        )
-      )
-    )
-    AND NOT (
-      `t22`.`d_sub` IS NOT NULL
-    ),
-    `t25`.`v_contract`,
-    CAST(0 AS NUMERIC)
-  ) AS `contract_mrr`,
-  IF(
-    NOT (
-      `t25`.`is_free`
-      OR `t25`.`open_trial`
-      OR (
-        (
-          `t25`.`trial_end_at` IS NOT NULL
-        )
-        AND (
-          `t25`.`trial_end_at` >= `t25`.`snapshot_at`
-        )
-      )
-    )
-    AND NOT (
-      `t22`.`d_sub` IS NOT NULL
-    ),
-    `t25`.`v_billed`,
-    CAST(0 AS NUMERIC)
-  ) AS `billed_mrr`,
+  `t13`.`subscription_id`,
+  `t13`.`account_id`,
+  `t13`.`plan_id`,
+  `t13`.`currency`,
+  `t9`.`rate_mul`,
+  `t9`.`rate_div`,
+  GREATEST(`t13`.`p_first`, `t9`.`run_first`) AS `first_idx`,
+  LEAST(`t13`.`p_last`, `t9`.`run_last`) AS `last_idx`,
+  `t13`.`billable_from`,
+  CAST(ROUND(
+    `t13`.`contract_num_f` * ieee_divide(
+      CAST(`t9`.`rate_mul` AS FLOAT64),
+      `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+    ) * 100,
+    0
+  ) AS INT64) AS `contract_cents`,
+  CAST(ROUND(
+    `t13`.`billed_num_f` * ieee_divide(
+      CAST(`t9`.`rate_mul` AS FLOAT64),
+      `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+    ) * 100,
+    0
+  ) AS INT64) AS `billed_cents`,
   (
-    `t22`.`d_sub` IS NOT NULL
-  )
-  AND NOT (
-    `t25`.`is_free`
-    OR `t25`.`open_trial`
-    OR (
+    ABS(
       (
-        `t25`.`trial_end_at` IS NOT NULL
-      )
-      AND (
-        `t25`.`trial_end_at` >= `t25`.`snapshot_at`
-      )
-    )
-  ) AS `delinquent`
+        (
+          `t13`.`contract_num_f` * ieee_divide(
+            CAST(`t9`.`rate_mul` AS FLOAT64),
+            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+          ) * 100
+        ) - CAST(FLOOR(
+          `t13`.`contract_num_f` * ieee_divide(
+            CAST(`t9`.`rate_mul` AS FLOAT64),
+            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+          ) * 100
+        ) AS INT64)
+      ) - 0.5
+    ) < 0.001
+  )
+  OR (
+    ABS(
+      (
+        (
+          `t13`.`billed_num_f` * ieee_divide(
+            CAST(`t9`.`rate_mul` AS FLOAT64),
+            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+          ) * 100
+        ) - CAST(FLOOR(
+          `t13`.`billed_num_f` * ieee_divide(
+            CAST(`t9`.`rate_mul` AS FLOAT64),
+            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
+          ) * 100
+        ) AS INT64)
+      ) - 0.5
+    ) < 0.001
+  ) AS `near_half`
 FROM (
   SELECT
-    `t23`.`subscription_id`,
-    `t23`.`account_id`,
-    `t23`.`plan_id`,
-    `t23`.`currency`,
-    `t23`.`start_at`,
-    `t23`.`effective_end_at`,
-    `t23`.`trial_end_at`,
-    `t23`.`open_trial`,
-    `t23`.`is_free`,
-    `t23`.`contract_num`,
-    `t23`.`billed_num`,
-    `t23`.`denominator`,
-    `t23`.`contract_num_f`,
-    `t23`.`billed_num_f`,
-    `t23`.`denominator_f`,
-    `t23`.`month_idx`,
-    `t23`.`month`,
-    `t23`.`snapshot_day`,
-    `t23`.`snapshot_at`,
-    `t23`.`rate_mul`,
-    `t23`.`rate_div`,
-    CAST(CAST(CASE
-      WHEN ABS(
-        (
-          (
-            `t23`.`contract_num_f` * ieee_divide(
-              CAST(`t23`.`rate_mul` AS FLOAT64),
-              `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-            ) * 100
-          ) - CAST(FLOOR(
-            `t23`.`contract_num_f` * ieee_divide(
-              CAST(`t23`.`rate_mul` AS FLOAT64),
-              `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-            ) * 100
-          ) AS INT64)
-        ) - 0.5
-      ) >= 0.001
-      THEN CAST(ROUND(
-        `t23`.`contract_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64)
-      WHEN (
-        CAST(`t23`.`contract_num` * CAST(`t23`.`rate_mul` AS NUMERIC) AS BIGNUMERIC) * 200
-      ) >= CAST(CAST((
-        CAST(ROUND(
-          `t23`.`contract_num_f` * ieee_divide(
-            CAST(`t23`.`rate_mul` AS FLOAT64),
-            `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-          ) * 100,
-          0
-        ) AS INT64) * 2
-      ) + 1 AS NUMERIC) * (
-        CAST(`t23`.`denominator` AS NUMERIC) * CAST(`t23`.`rate_div` AS NUMERIC)
-      ) AS NUMERIC)
-      THEN CAST(ROUND(
-        `t23`.`contract_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64) + 1
-      WHEN (
-        CAST(`t23`.`contract_num` * CAST(`t23`.`rate_mul` AS NUMERIC) AS BIGNUMERIC) * 200
-      ) < CAST(CAST((
-        CAST(ROUND(
-          `t23`.`contract_num_f` * ieee_divide(
-            CAST(`t23`.`rate_mul` AS FLOAT64),
-            `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-          ) * 100,
-          0
-        ) AS INT64) * 2
-      ) - 1 AS NUMERIC) * (
-        CAST(`t23`.`denominator` AS NUMERIC) * CAST(`t23`.`rate_div` AS NUMERIC)
-      ) AS NUMERIC)
-      THEN CAST(ROUND(
-        `t23`.`contract_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64) - 1
-      ELSE CAST(ROUND(
-        `t23`.`contract_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64)
-    END AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `v_contract`,
-    CAST(CAST(CASE
-      WHEN ABS(
-        (
-          (
-            `t23`.`billed_num_f` * ieee_divide(
-              CAST(`t23`.`rate_mul` AS FLOAT64),
-              `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-            ) * 100
-          ) - CAST(FLOOR(
-            `t23`.`billed_num_f` * ieee_divide(
-              CAST(`t23`.`rate_mul` AS FLOAT64),
-              `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-            ) * 100
-          ) AS INT64)
-        ) - 0.5
-      ) >= 0.001
-      THEN CAST(ROUND(
-        `t23`.`billed_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64)
-      WHEN (
-        CAST(`t23`.`billed_num` * CAST(`t23`.`rate_mul` AS NUMERIC) AS BIGNUMERIC) * 200
-      ) >= CAST(CAST((
-        CAST(ROUND(
-          `t23`.`billed_num_f` * ieee_divide(
-            CAST(`t23`.`rate_mul` AS FLOAT64),
-            `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-          ) * 100,
-          0
-        ) AS INT64) * 2
-      ) + 1 AS NUMERIC) * (
-        CAST(`t23`.`denominator` AS NUMERIC) * CAST(`t23`.`rate_div` AS NUMERIC)
-      ) AS NUMERIC)
-      THEN CAST(ROUND(
-        `t23`.`billed_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64) + 1
-      WHEN (
-        CAST(`t23`.`billed_num` * CAST(`t23`.`rate_mul` AS NUMERIC) AS BIGNUMERIC) * 200
-      ) < CAST(CAST((
-        CAST(ROUND(
-          `t23`.`billed_num_f` * ieee_divide(
-            CAST(`t23`.`rate_mul` AS FLOAT64),
-            `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-          ) * 100,
-          0
-        ) AS INT64) * 2
-      ) - 1 AS NUMERIC) * (
-        CAST(`t23`.`denominator` AS NUMERIC) * CAST(`t23`.`rate_div` AS NUMERIC)
-      ) AS NUMERIC)
-      THEN CAST(ROUND(
-        `t23`.`billed_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64) - 1
-      ELSE CAST(ROUND(
-        `t23`.`billed_num_f` * ieee_divide(
-          CAST(`t23`.`rate_mul` AS FLOAT64),
-          `t23`.`denominator_f` * CAST(`t23`.`rate_div` AS FLOAT64)
-        ) * 100,
-        0
-      ) AS INT64)
-    END AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `v_billed`
-  FROM (
-    SELECT
-      `t20`.`subscription_id`,
-      `t20`.`account_id`,
-      `t20`.`plan_id`,
-      `t20`.`currency`,
-      `t20`.`start_at`,
-      `t20`.`effective_end_at`,
-      `t20`.`trial_end_at`,
-      `t20`.`open_trial`,
-      `t20`.`is_free`,
-      `t20`.`contract_num`,
-      `t20`.`billed_num`,
-      `t20`.`denominator`,
-      `t20`.`contract_num_f`,
-      `t20`.`billed_num_f`,
-      `t20`.`denominator_f`,
-      `t20`.`month_idx`,
-      `t20`.`month`,
-      `t20`.`snapshot_day`,
-      `t20`.`snapshot_at`,
-      `t3`.`rate_mul`,
-      `t3`.`rate_div`
-    FROM (
-      SELECT
-        *
-      FROM (
-        SELECT
-          `t4`.`subscription_id`,
-          `t4`.`account_id`,
-          `t4`.`plan_id`,
-          `t4`.`currency`,
-          `t4`.`start_at`,
-          `t4`.`effective_end_at`,
-          `t4`.`trial_end_at`,
-          `t4`.`open_trial`,
-          `t4`.`is_free`,
-          `t4`.`contract_num`,
-          `t4`.`billed_num`,
-          `t4`.`denominator`,
-          `t4`.`contract_num_f`,
-          `t4`.`billed_num_f`,
-          `t4`.`denominator_f`,
-          `t15`.`month_idx`,
-          `t15`.`month`,
-          `t15`.`snapshot_day`,
-          `t15`.`snapshot_at`
-        FROM `_revline_terms` AS `t4`
-        CROSS JOIN (
-          SELECT
-            CAST(`t7`.`month_idx` AS INT64) AS `month_idx`,
-            DATE(
-              CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-              CAST((
-                MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-              ) + 1 AS INT64),
-              1
-            ) AS `month`,
-            DATE_ADD(
-              DATE(
-                CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-                CAST((
-                  MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-                ) + 1 AS INT64),
-                1
-              ),
-              INTERVAL '1' MONTH
-            ) AS `snapshot_day`,
-            CAST(DATE_ADD(
-              DATE(
-                CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-                CAST((
-                  MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-                ) + 1 AS INT64),
-                1
-              ),
-              INTERVAL '1' MONTH
-            ) AS TIMESTAMP) AS `snapshot_at`
-          FROM (
-            SELECT
-              IF(pos = pos_2, `month_idx`, NULL) AS `month_idx`
-            FROM UNNEST(GENERATE_ARRAY(
-              0,
-              GREATEST(
-                ARRAY_LENGTH(
-                  IF(
-                    NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                    ARRAY(
-                      SELECT
-                        ibis_bq_arr_range
-                      FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                      WHERE
-                        ibis_bq_arr_range <> 24306
-                    ),
-                    []
-                  )
-                )
-              ) - 1
-            )) AS pos
-            CROSS JOIN UNNEST(IF(
-              NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-              ARRAY(
-                SELECT
-                  ibis_bq_arr_range
-                FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                WHERE
-                  ibis_bq_arr_range <> 24306
-              ),
-              []
-            )) AS `month_idx` WITH OFFSET AS pos_2
-            WHERE
-              pos = pos_2
-              OR (
-                pos > (
-                  ARRAY_LENGTH(
-                    IF(
-                      NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                      ARRAY(
-                        SELECT
-                          ibis_bq_arr_range
-                        FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                        WHERE
-                          ibis_bq_arr_range <> 24306
-                      ),
-                      []
-                    )
-                  ) - 1
-                )
-                AND pos_2 = (
-                  ARRAY_LENGTH(
-                    IF(
-                      NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                      ARRAY(
-                        SELECT
-                          ibis_bq_arr_range
-                        FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                        WHERE
-                          ibis_bq_arr_range <> 24306
-                      ),
-                      []
-                    )
-                  ) - 1
-                )
-              )
-          ) AS `t7`
-        ) AS `t15`
-      ) AS `t17`
-      WHERE
-        `t17`.`start_at` < `t17`.`snapshot_at`
-        AND (
-          (
-            `t17`.`effective_end_at` IS NULL
-          )
-          OR (
-            `t17`.`effective_end_at` >= `t17`.`snapshot_at`
-          )
-        )
-    ) AS `t20`
-    INNER JOIN `_revline_fx` AS `t3`
-      ON `t20`.`currency` = `t3`.`currency` AND `t20`.`month_idx` = `t3`.`month_idx`
-  ) AS `t23`
-) AS `t25`
-LEFT OUTER JOIN (
-  SELECT DISTINCT
     *
   FROM (
     SELECT
-      `t16`.`t_sub` AS `d_sub`,
-      `t15`.`month_idx` AS `d_idx`
+      `t10`.`subscription_id`,
+      `t10`.`account_id`,
+      `t10`.`plan_id`,
+      `t10`.`currency`,
+      `t10`.`start_at`,
+      `t10`.`effective_end_at`,
+      `t10`.`trial_end_at`,
+      `t10`.`open_trial`,
+      `t10`.`is_free`,
+      `t10`.`contract_num`,
+      `t10`.`billed_num`,
+      `t10`.`denominator`,
+      `t10`.`contract_num_f`,
+      `t10`.`billed_num_f`,
+      `t10`.`denominator_f`,
+      GREATEST(
+        (
+          (
+            EXTRACT(year FROM `t10`.`start_at`) * 12
+          ) + EXTRACT(month FROM `t10`.`start_at`)
+        ) - 1,
+        24300
+      ) AS `p_first`,
+      LEAST(
+        COALESCE(
+          (
+            (
+              (
+                EXTRACT(year FROM `t10`.`effective_end_at`) * 12
+              ) + EXTRACT(month FROM `t10`.`effective_end_at`)
+            ) - 1
+          ) - 1,
+          24305
+        ),
+        24305
+      ) AS `p_last`,
+      CASE
+        WHEN `t10`.`is_free` OR `t10`.`open_trial`
+        THEN 1000000
+        WHEN `t10`.`trial_end_at` IS NULL
+        THEN GREATEST(
+          (
+            (
+              EXTRACT(year FROM `t10`.`start_at`) * 12
+            ) + EXTRACT(month FROM `t10`.`start_at`)
+          ) - 1,
+          24300
+        )
+        ELSE GREATEST(
+          (
+            (
+              EXTRACT(year FROM `t10`.`trial_end_at`) * 12
+            ) + EXTRACT(month FROM `t10`.`trial_end_at`)
+          ) - 1,
+          GREATEST(
+            (
+              (
+                EXTRACT(year FROM `t10`.`start_at`) * 12
+              ) + EXTRACT(month FROM `t10`.`start_at`)
+            ) - 1,
+            24300
+          )
+        )
+      END AS `billable_from`
     FROM (
       SELECT
-        *
-      FROM (
-        SELECT
-          `t2`.`subscription_id` AS `t_sub`,
-          TIMESTAMP_ADD(`t2`.`due_at`, INTERVAL '30' DAY) AS `lapsed_at`,
-          `t2`.`paid_at`
-        FROM `invoices` AS `t2`
-        WHERE
-          `t2`.`status` IN ('open', 'paid', 'uncollectible')
-          AND `t2`.`due_at` IS NOT NULL
-          AND NOT (
-            (
-              `t2`.`status` = 'paid'
-            ) AND (
-              `t2`.`paid_at` IS NULL
+        `t3`.`subscription_id`,
+        `t3`.`account_id`,
+        `t3`.`plan_id`,
+        `t3`.`currency`,
+        `t3`.`start_at`,
+        CASE
+          WHEN `t3`.`canceled_at` IS NULL
+          THEN `t3`.`end_at`
+          WHEN `t3`.`end_at` IS NULL
+          THEN COALESCE(
+            `t3`.`end_at`,
+            CASE
+              WHEN `t3`.`canceled_at` < `t3`.`start_at`
+              THEN `t3`.`start_at`
+              WHEN (
+                CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                  WHEN 'month'
+                  THEN 1
+                  WHEN 'quarter'
+                  THEN 3
+                  WHEN 'year'
+                  THEN 12
+                  ELSE 0
+                END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+              ) > 0
+              THEN TIMESTAMP_ADD(
+                `t3`.`start_at`,
+                INTERVAL ((
+                  CAST(FLOOR(
+                    ieee_divide(
+                      IF(
+                        TIMESTAMP_ADD(
+                          `t3`.`start_at`,
+                          INTERVAL ((
+                            (
+                              (
+                                EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                              ) * 12
+                            ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                          ) - EXTRACT(month FROM `t3`.`start_at`)) MONTH
+                        ) > `t3`.`canceled_at`,
+                        (
+                          (
+                            (
+                              (
+                                EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                              ) * 12
+                            ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                          ) - EXTRACT(month FROM `t3`.`start_at`)
+                        ) - 1,
+                        (
+                          (
+                            (
+                              EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                            ) * 12
+                          ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                        ) - EXTRACT(month FROM `t3`.`start_at`)
+                      ),
+                      IF(
+                        (
+                          CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                            WHEN 'month'
+                            THEN 1
+                            WHEN 'quarter'
+                            THEN 3
+                            WHEN 'year'
+                            THEN 12
+                            ELSE 0
+                          END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                        ) > 0,
+                        CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                          WHEN 'month'
+                          THEN 1
+                          WHEN 'quarter'
+                          THEN 3
+                          WHEN 'year'
+                          THEN 12
+                          ELSE 0
+                        END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1),
+                        1
+                      )
+                    )
+                  ) AS INT64) + 1
+                ) * (
+                  CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                    WHEN 'month'
+                    THEN 1
+                    WHEN 'quarter'
+                    THEN 3
+                    WHEN 'year'
+                    THEN 12
+                    ELSE 0
+                  END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                )) MONTH
+              )
+              ELSE TIMESTAMP_ADD(
+                `t3`.`start_at`,
+                INTERVAL ((
+                  CAST(FLOOR(
+                    ieee_divide(
+                      CAST(FLOOR(
+                        ieee_divide(UNIX_SECONDS(`t3`.`canceled_at`) - UNIX_SECONDS(`t3`.`start_at`), 86400)
+                      ) AS INT64),
+                      IF(
+                        (
+                          CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                            WHEN 'day'
+                            THEN 1
+                            WHEN 'week'
+                            THEN 7
+                            ELSE 0
+                          END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                        ) > 0,
+                        CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                          WHEN 'day'
+                          THEN 1
+                          WHEN 'week'
+                          THEN 7
+                          ELSE 0
+                        END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1),
+                        1
+                      )
+                    )
+                  ) AS INT64) + 1
+                ) * (
+                  CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                    WHEN 'day'
+                    THEN 1
+                    WHEN 'week'
+                    THEN 7
+                    ELSE 0
+                  END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                )) DAY
+              )
+            END
+          )
+          ELSE LEAST(
+            `t3`.`end_at`,
+            COALESCE(
+              `t3`.`end_at`,
+              CASE
+                WHEN `t3`.`canceled_at` < `t3`.`start_at`
+                THEN `t3`.`start_at`
+                WHEN (
+                  CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                    WHEN 'month'
+                    THEN 1
+                    WHEN 'quarter'
+                    THEN 3
+                    WHEN 'year'
+                    THEN 12
+                    ELSE 0
+                  END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                ) > 0
+                THEN TIMESTAMP_ADD(
+                  `t3`.`start_at`,
+                  INTERVAL ((
+                    CAST(FLOOR(
+                      ieee_divide(
+                        IF(
+                          TIMESTAMP_ADD(
+                            `t3`.`start_at`,
+                            INTERVAL ((
+                              (
+                                (
+                                  EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                                ) * 12
+                              ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                            ) - EXTRACT(month FROM `t3`.`start_at`)) MONTH
+                          ) > `t3`.`canceled_at`,
+                          (
+                            (
+                              (
+                                (
+                                  EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                                ) * 12
+                              ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                            ) - EXTRACT(month FROM `t3`.`start_at`)
+                          ) - 1,
+                          (
+                            (
+                              (
+                                EXTRACT(year FROM `t3`.`canceled_at`) - EXTRACT(year FROM `t3`.`start_at`)
+                              ) * 12
+                            ) + EXTRACT(month FROM `t3`.`canceled_at`)
+                          ) - EXTRACT(month FROM `t3`.`start_at`)
+                        ),
+                        IF(
+                          (
+                            CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                              WHEN 'month'
+                              THEN 1
+                              WHEN 'quarter'
+                              THEN 3
+                              WHEN 'year'
+                              THEN 12
+                              ELSE 0
+                            END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                          ) > 0,
+                          CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                            WHEN 'month'
+                            THEN 1
+                            WHEN 'quarter'
+                            THEN 3
+                            WHEN 'year'
+                            THEN 12
+                            ELSE 0
+                          END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1),
+                          1
+                        )
+                      )
+                    ) AS INT64) + 1
+                  ) * (
+                    CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                      WHEN 'month'
+                      THEN 1
+                      WHEN 'quarter'
+                      THEN 3
+                      WHEN 'year'
+                      THEN 12
+                      ELSE 0
+                    END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                  )) MONTH
+                )
+                ELSE TIMESTAMP_ADD(
+                  `t3`.`start_at`,
+                  INTERVAL ((
+                    CAST(FLOOR(
+                      ieee_divide(
+                        CAST(FLOOR(
+                          ieee_divide(UNIX_SECONDS(`t3`.`canceled_at`) - UNIX_SECONDS(`t3`.`start_at`), 86400)
+                        ) AS INT64),
+                        IF(
+                          (
+                            CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                              WHEN 'day'
+                              THEN 1
+                              WHEN 'week'
+                              THEN 7
+                              ELSE 0
+                            END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                          ) > 0,
+                          CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                            WHEN 'day'
+                            THEN 1
+                            WHEN 'week'
+                            THEN 7
+                            ELSE 0
+                          END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1),
+                          1
+                        )
+                      )
+                    ) AS INT64) + 1
+                  ) * (
+                    CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+                      WHEN 'day'
+                      THEN 1
+                      WHEN 'week'
+                      THEN 7
+                      ELSE 0
+                    END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1)
+                  )) DAY
+                )
+              END
             )
+          )
+        END AS `effective_end_at`,
+        `t3`.`trial_end_at`,
+        COALESCE(`t3`.`is_trial`, FALSE) AND (
+          `t3`.`trial_end_at` IS NULL
+        ) AS `open_trial`,
+        COALESCE(`t5`.`plan_is_free`, FALSE) AS `is_free`,
+        CAST(CAST(COALESCE(`t3`.`unit_amount`, `t5`.`plan_unit_amount`, CAST('0.0000' AS NUMERIC)) AS NUMERIC) * `t3`.`quantity` * 100 * CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 365
+          WHEN 'week'
+          THEN 52
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 1
+          WHEN 'year'
+          THEN 1
+          ELSE 1
+        END AS NUMERIC) AS `contract_num`,
+        IF(
+          (
+            CAST(CAST(COALESCE(`t3`.`unit_amount`, `t5`.`plan_unit_amount`, CAST('0.0000' AS NUMERIC)) AS NUMERIC) * `t3`.`quantity` * (
+              100 - CAST(COALESCE(`t3`.`discount_percent`, CAST('0.0000' AS NUMERIC)) AS NUMERIC)
+            ) AS NUMERIC) - CAST(CAST(COALESCE(`t3`.`discount_amount`, CAST('0.0000' AS NUMERIC)) AS NUMERIC) * 100 AS NUMERIC)
+          ) > 0,
+          CAST(CAST(COALESCE(`t3`.`unit_amount`, `t5`.`plan_unit_amount`, CAST('0.0000' AS NUMERIC)) AS NUMERIC) * `t3`.`quantity` * (
+            100 - CAST(COALESCE(`t3`.`discount_percent`, CAST('0.0000' AS NUMERIC)) AS NUMERIC)
+          ) AS NUMERIC) - CAST(CAST(COALESCE(`t3`.`discount_amount`, CAST('0.0000' AS NUMERIC)) AS NUMERIC) * 100 AS NUMERIC),
+          CAST(CAST('0.0000' AS NUMERIC) AS NUMERIC)
+        ) * CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 365
+          WHEN 'week'
+          THEN 52
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 1
+          WHEN 'year'
+          THEN 1
+          ELSE 1
+        END AS `billed_num`,
+        CAST(CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 12
+          WHEN 'week'
+          THEN 12
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 3
+          WHEN 'year'
+          THEN 12
+          ELSE 1
+        END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1) * 100 AS NUMERIC) AS `denominator`,
+        CAST(COALESCE(`t3`.`unit_amount`, `t5`.`plan_unit_amount`, CAST('0.0000' AS NUMERIC)) AS FLOAT64) * CAST(`t3`.`quantity` AS FLOAT64) * 100 * CAST(CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 365
+          WHEN 'week'
+          THEN 52
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 1
+          WHEN 'year'
+          THEN 1
+          ELSE 1
+        END AS FLOAT64) AS `contract_num_f`,
+        GREATEST(
+          (
+            CAST(COALESCE(`t3`.`unit_amount`, `t5`.`plan_unit_amount`, CAST('0.0000' AS NUMERIC)) AS FLOAT64) * CAST(`t3`.`quantity` AS FLOAT64) * (
+              100 - CAST(COALESCE(`t3`.`discount_percent`, CAST('0.0000' AS NUMERIC)) AS FLOAT64)
+            )
+          ) - (
+            CAST(COALESCE(`t3`.`discount_amount`, CAST('0.0000' AS NUMERIC)) AS FLOAT64) * 100
+          ),
+          0.0
+        ) * CAST(CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 365
+          WHEN 'week'
+          THEN 52
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 1
+          WHEN 'year'
+          THEN 1
+          ELSE 1
+        END AS FLOAT64) AS `billed_num_f`,
+        CAST(CASE COALESCE(`t3`.`billing_interval`, `t5`.`plan_interval`, 'month')
+          WHEN 'day'
+          THEN 12
+          WHEN 'week'
+          THEN 12
+          WHEN 'month'
+          THEN 1
+          WHEN 'quarter'
+          THEN 3
+          WHEN 'year'
+          THEN 12
+          ELSE 1
+        END * COALESCE(`t3`.`interval_count`, `t5`.`plan_count`, 1) * 100 AS FLOAT64) AS `denominator_f`
+      FROM `subscriptions` AS `t3`
+      LEFT OUTER JOIN (
+        SELECT
+          `t2`.`plan_id`,
+          `t2`.`unit_amount` AS `plan_unit_amount`,
+          `t2`.`billing_interval` AS `plan_interval`,
+          `t2`.`interval_count` AS `plan_count`,
+          `t2`.`is_free` AS `plan_is_free`
+        FROM `plans` AS `t2`
+      ) AS `t5`
+        ON `t3`.`plan_id` = `t5`.`plan_id`
+    ) AS `t10`
+  ) AS `t11`
+  WHERE
+    `t11`.`p_first` <= `t11`.`p_last`
+) AS `t13`
+INNER JOIN (
+  SELECT
+    `t7`.`currency`,
+    `t7`.`run`,
+    MIN(`t7`.`month_idx`) AS `run_first`,
+    MAX(`t7`.`month_idx`) AS `run_last`,
+    MAX(`t7`.`rate_mul`) AS `rate_mul`,
+    MAX(`t7`.`rate_div`) AS `rate_div`
+  FROM (
+    SELECT
+      `t6`.`currency`,
+      `t6`.`month_idx`,
+      `t6`.`rate_mul`,
+      `t6`.`rate_div`,
+      `t6`.`changed`,
+      SUM(`t6`.`changed`) OVER (
+        PARTITION BY `t6`.`currency`
+        ORDER BY `t6`.`month_idx` ASC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS `run`
+    FROM (
+      SELECT
+        `t1`.`currency`,
+        `t1`.`month_idx`,
+        `t1`.`rate_mul`,
+        `t1`.`rate_div`,
+        IF(
+          (
+            LAG(COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))
           )
           AND (
-            (
-              `t2`.`paid_at` IS NULL
-            )
-            OR (
-              `t2`.`paid_at` > TIMESTAMP_ADD(`t2`.`due_at`, INTERVAL '30' DAY)
-            )
-          )
-          AND `t2`.`subscription_id` IS NOT NULL
-      ) AS `t8`
-      UNION ALL
-      SELECT
-        *
-      FROM (
-        SELECT
-          *
-        FROM (
-          SELECT
-            `t6`.`t_sub`,
-            `t10`.`lapsed_at`,
-            `t10`.`paid_at`
-          FROM (
-            SELECT
-              `t2`.`subscription_id` AS `inv_sub`,
-              `t2`.`account_id` AS `inv_account`,
-              TIMESTAMP_ADD(`t2`.`due_at`, INTERVAL '30' DAY) AS `lapsed_at`,
-              `t2`.`paid_at`
-            FROM `invoices` AS `t2`
-            WHERE
-              `t2`.`status` IN ('open', 'paid', 'uncollectible')
-              AND `t2`.`due_at` IS NOT NULL
-              AND NOT (
-                (
-                  `t2`.`status` = 'paid'
-                ) AND (
-                  `t2`.`paid_at` IS NULL
-                )
-              )
-              AND (
-                (
-                  `t2`.`paid_at` IS NULL
-                )
-                OR (
-                  `t2`.`paid_at` > TIMESTAMP_ADD(`t2`.`due_at`, INTERVAL '30' DAY)
-                )
-              )
-              AND `t2`.`subscription_id` IS NULL
-          ) AS `t10`
-          INNER JOIN (
-            SELECT
-              `t1`.`subscription_id` AS `t_sub`,
-              `t1`.`account_id` AS `t_account`
-            FROM `_revline_terms` AS `t1`
-          ) AS `t6`
-            ON `t10`.`inv_account` = `t6`.`t_account`
-        ) AS `t11`
-      ) AS `t12`
-    ) AS `t16`
-    INNER JOIN (
-      SELECT
-        CAST(`t7`.`month_idx` AS INT64) AS `month_idx`,
-        DATE(
-          CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-          CAST((
-            MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-          ) + 1 AS INT64),
-          1
-        ) AS `month`,
-        DATE_ADD(
-          DATE(
-            CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-            CAST((
-              MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-            ) + 1 AS INT64),
-            1
+            LAG(COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))
           ),
-          INTERVAL '1' MONTH
-        ) AS `snapshot_day`,
-        CAST(DATE_ADD(
-          DATE(
-            CAST(CAST(FLOOR(ieee_divide(CAST(`t7`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
-            CAST((
-              MOD(CAST(`t7`.`month_idx` AS INT64), 12)
-            ) + 1 AS INT64),
-            1
-          ),
-          INTERVAL '1' MONTH
-        ) AS TIMESTAMP) AS `snapshot_at`
-      FROM (
-        SELECT
-          IF(pos = pos_2, `month_idx`, NULL) AS `month_idx`
-        FROM UNNEST(GENERATE_ARRAY(
           0,
-          GREATEST(
-            ARRAY_LENGTH(
-              IF(
-                NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                ARRAY(
-                  SELECT
-                    ibis_bq_arr_range
-                  FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                  WHERE
-                    ibis_bq_arr_range <> 24306
-                ),
-                []
-              )
-            )
-          ) - 1
-        )) AS pos
-        CROSS JOIN UNNEST(IF(
-          NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-          ARRAY(
-            SELECT
-              ibis_bq_arr_range
-            FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-            WHERE
-              ibis_bq_arr_range <> 24306
-          ),
-          []
-        )) AS `month_idx` WITH OFFSET AS pos_2
-        WHERE
-          pos = pos_2
-          OR (
-            pos > (
-              ARRAY_LENGTH(
-                IF(
-                  NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                  ARRAY(
-                    SELECT
-                      ibis_bq_arr_range
-                    FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                    WHERE
-                      ibis_bq_arr_range <> 24306
-                  ),
-                  []
-                )
-              ) - 1
-            )
-            AND pos_2 = (
-              ARRAY_LENGTH(
-                IF(
-                  NOT NULLIF(1, 0) IS NULL AND SIGN(1) = SIGN(24306 - 24300),
-                  ARRAY(
-                    SELECT
-                      ibis_bq_arr_range
-                    FROM UNNEST(GENERATE_ARRAY(24300, 24306, 1)) AS ibis_bq_arr_range
-                    WHERE
-                      ibis_bq_arr_range <> 24306
-                  ),
-                  []
-                )
-              ) - 1
-            )
-          )
-      ) AS `t7`
-    ) AS `t15`
-      ON `t16`.`lapsed_at` < `t15`.`snapshot_at`
-      AND (
-        (
-          `t16`.`paid_at` IS NULL
-        ) OR (
-          `t16`.`paid_at` >= `t15`.`snapshot_at`
-        )
-      )
-  ) AS `t18`
-) AS `t22`
-  ON `t25`.`subscription_id` = `t22`.`d_sub` AND `t25`.`month_idx` = `t22`.`d_idx`
+          1
+        ) AS `changed`
+      FROM `_revline_fx` AS `t1`
+    ) AS `t6`
+  ) AS `t7`
+  GROUP BY
+    1,
+    2
+) AS `t9`
+  ON `t13`.`currency` = `t9`.`currency`
+  AND `t9`.`run_first` <= `t13`.`p_last`
+  AND `t9`.`run_last` >= `t13`.`p_first`

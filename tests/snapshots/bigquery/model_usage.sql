@@ -5,21 +5,23 @@ SELECT
   `t7`.`currency`,
   `t3`.`rate_mul`,
   CAST(CAST(CASE
-    WHEN ABS(
-      (
+    WHEN NOT (
+      ABS(
         (
-          ieee_divide(
-            CAST(`t7`.`usage_amount` AS FLOAT64) * CAST(`t3`.`rate_mul` AS FLOAT64),
-            CAST(`t3`.`rate_div` AS FLOAT64)
-          ) * 100
-        ) - CAST(FLOOR(
-          ieee_divide(
-            CAST(`t7`.`usage_amount` AS FLOAT64) * CAST(`t3`.`rate_mul` AS FLOAT64),
-            CAST(`t3`.`rate_div` AS FLOAT64)
-          ) * 100
-        ) AS INT64)
-      ) - 0.5
-    ) >= 0.001
+          (
+            ieee_divide(
+              CAST(`t7`.`usage_amount` AS FLOAT64) * CAST(`t3`.`rate_mul` AS FLOAT64),
+              CAST(`t3`.`rate_div` AS FLOAT64)
+            ) * 100
+          ) - CAST(FLOOR(
+            ieee_divide(
+              CAST(`t7`.`usage_amount` AS FLOAT64) * CAST(`t3`.`rate_mul` AS FLOAT64),
+              CAST(`t3`.`rate_div` AS FLOAT64)
+            ) * 100
+          ) AS INT64)
+        ) - 0.5
+      ) < 0.001
+    )
     THEN CAST(ROUND(
       ieee_divide(
         CAST(`t7`.`usage_amount` AS FLOAT64) * CAST(`t3`.`rate_mul` AS FLOAT64),

@@ -1,105 +1,169 @@
-WITH `t3` AS (
+WITH `t2` AS (
   SELECT DISTINCT
     `t0`.`period`,
     `t0`.`first_idx`,
     `t0`.`last_idx`
   FROM `ibis_pandas_memtable` AS `t0`
-), `t11` AS (
+), `t8` AS (
   SELECT
-    `t7`.`account_id`,
-    `t7`.`month_idx`,
-    SUM(`t7`.`contract_mrr`) AS `contract_mrr`,
-    SUM(`t7`.`billed_mrr`) AS `billed_mrr`,
-    SUM(`t7`.`usage_mrr`) AS `usage_mrr`
+    `t4`.`account_id`,
+    `t4`.`first_idx`,
+    `t4`.`last_idx`,
+    `t4`.`contract_mrr`,
+    `t4`.`billed_mrr`,
+    `t4`.`usage_mrr`,
+    `t4`.`mrr`,
+    `t4`.`prev_mrr`,
+    `t4`.`movement`,
+    `t4`.`amount`,
+    IF(pos = pos_2, `month_idx`, NULL) AS `month_idx`
   FROM (
     SELECT
       *
-    FROM (
+    FROM `_revline_pieces` AS `t1`
+    WHERE
+      `t1`.`mrr` > 0
+  ) AS `t4`
+  CROSS JOIN UNNEST(GENERATE_ARRAY(
+    0,
+    GREATEST(
+      ARRAY_LENGTH(
+        IF(
+          NOT NULLIF(1, 0) IS NULL
+          AND SIGN(1) = SIGN((
+            `t4`.`last_idx` + 1
+          ) - `t4`.`first_idx`),
+          ARRAY(
+            SELECT
+              ibis_bq_arr_range
+            FROM UNNEST(GENERATE_ARRAY(`t4`.`first_idx`, `t4`.`last_idx` + 1, 1)) AS ibis_bq_arr_range
+            WHERE
+              ibis_bq_arr_range <> (
+                `t4`.`last_idx` + 1
+              )
+          ),
+          []
+        )
+      )
+    ) - 1
+  )) AS pos
+  CROSS JOIN UNNEST(IF(
+    NOT NULLIF(1, 0) IS NULL
+    AND SIGN(1) = SIGN((
+      `t4`.`last_idx` + 1
+    ) - `t4`.`first_idx`),
+    ARRAY(
       SELECT
-        `t1`.`account_id`,
-        `t1`.`month_idx`,
-        `t1`.`contract_mrr`,
-        `t1`.`billed_mrr`,
-        CAST(0 AS NUMERIC) AS `usage_mrr`
-      FROM `_revline_mrr` AS `t1`
-    ) AS `t4`
-    UNION ALL
-    SELECT
-      *
-    FROM (
-      SELECT
-        `t2`.`account_id`,
-        `t2`.`month_idx`,
-        CAST(0 AS NUMERIC) AS `contract_mrr`,
-        CAST(0 AS NUMERIC) AS `billed_mrr`,
-        `t2`.`usage_mrr`
-      FROM `_revline_usage` AS `t2`
-    ) AS `t5`
-  ) AS `t7`
-  GROUP BY
-    1,
-    2
+        ibis_bq_arr_range
+      FROM UNNEST(GENERATE_ARRAY(`t4`.`first_idx`, `t4`.`last_idx` + 1, 1)) AS ibis_bq_arr_range
+      WHERE
+        ibis_bq_arr_range <> (
+          `t4`.`last_idx` + 1
+        )
+    ),
+    []
+  )) AS `month_idx` WITH OFFSET AS pos_2
+  WHERE
+    pos = pos_2
+    OR (
+      pos > (
+        ARRAY_LENGTH(
+          IF(
+            NOT NULLIF(1, 0) IS NULL
+            AND SIGN(1) = SIGN((
+              `t4`.`last_idx` + 1
+            ) - `t4`.`first_idx`),
+            ARRAY(
+              SELECT
+                ibis_bq_arr_range
+              FROM UNNEST(GENERATE_ARRAY(`t4`.`first_idx`, `t4`.`last_idx` + 1, 1)) AS ibis_bq_arr_range
+              WHERE
+                ibis_bq_arr_range <> (
+                  `t4`.`last_idx` + 1
+                )
+            ),
+            []
+          )
+        ) - 1
+      )
+      AND pos_2 = (
+        ARRAY_LENGTH(
+          IF(
+            NOT NULLIF(1, 0) IS NULL
+            AND SIGN(1) = SIGN((
+              `t4`.`last_idx` + 1
+            ) - `t4`.`first_idx`),
+            ARRAY(
+              SELECT
+                ibis_bq_arr_range
+              FROM UNNEST(GENERATE_ARRAY(`t4`.`first_idx`, `t4`.`last_idx` + 1, 1)) AS ibis_bq_arr_range
+              WHERE
+                ibis_bq_arr_range <> (
+                  `t4`.`last_idx` + 1
+                )
+            ),
+            []
+          )
+        ) - 1
+      )
+    )
 )
 SELECT
   *
 FROM (
   SELECT
-    `t10`.`period`,
-    `t20`.`value`
+    `t7`.`period`,
+    `t17`.`value`
   FROM (
     SELECT
-      `t6`.`period`
-    FROM `t3` AS `t6`
-  ) AS `t10`
+      `t3`.`period`
+    FROM `t2` AS `t3`
+  ) AS `t7`
   LEFT OUTER JOIN (
     SELECT
-      `t18`.`period`,
-      ieee_divide(`t18`.`net`, `t18`.`start`) AS `value`
+      `t15`.`period`,
+      ieee_divide(`t15`.`net`, `t15`.`start`) AS `value`
     FROM (
       SELECT
-        `t17`.`period`,
-        CAST(SUM(`t17`.`start`) AS FLOAT64) AS `start`,
-        CAST(SUM(`t17`.`end`) AS FLOAT64) AS `net`,
-        CAST(SUM(IF(`t17`.`end` < `t17`.`start`, `t17`.`end`, `t17`.`start`)) AS FLOAT64) AS `gross`,
+        `t14`.`period`,
+        CAST(SUM(`t14`.`start`) AS FLOAT64) AS `start`,
+        CAST(SUM(`t14`.`end`) AS FLOAT64) AS `net`,
+        CAST(SUM(IF(`t14`.`end` < `t14`.`start`, `t14`.`end`, `t14`.`start`)) AS FLOAT64) AS `gross`,
         CAST(COUNT(*) AS FLOAT64) AS `members`,
-        CAST(SUM(CAST(`t17`.`end` > 0 AS INT64)) AS FLOAT64) AS `kept`
+        CAST(SUM(CAST(`t14`.`end` > 0 AS INT64)) AS FLOAT64) AS `kept`
       FROM (
         SELECT
-          `t8`.`period`,
-          `t15`.`mrr` AS `start`,
-          COALESCE(`t16`.`end`, CAST(0 AS NUMERIC)) AS `end`
+          `t5`.`period`,
+          `t12`.`mrr` AS `start`,
+          COALESCE(`t13`.`end`, CAST(0 AS NUMERIC)) AS `end`
         FROM (
           SELECT
-            `t12`.`account_id`,
-            `t12`.`month_idx`,
-            `t12`.`contract_mrr`,
-            `t12`.`billed_mrr`,
-            `t12`.`usage_mrr`,
-            `t12`.`billed_mrr` AS `mrr`
-          FROM `t11` AS `t12`
-          WHERE
-            `t12`.`billed_mrr` > 0
-        ) AS `t15`
-        INNER JOIN `t3` AS `t8`
-          ON `t15`.`month_idx` = (
-            `t8`.`first_idx` - 1
+            `t9`.`account_id`,
+            `t9`.`month_idx`,
+            `t9`.`contract_mrr`,
+            `t9`.`billed_mrr`,
+            `t9`.`usage_mrr`,
+            `t9`.`mrr`
+          FROM `t8` AS `t9`
+        ) AS `t12`
+        INNER JOIN `t2` AS `t5`
+          ON `t12`.`month_idx` = (
+            `t5`.`first_idx` - 1
           )
         LEFT OUTER JOIN (
           SELECT
-            `t12`.`account_id`,
-            `t12`.`month_idx` AS `e_idx`,
-            `t12`.`billed_mrr` AS `end`
-          FROM `t11` AS `t12`
-          WHERE
-            `t12`.`billed_mrr` > 0
-        ) AS `t16`
-          ON `t15`.`account_id` = `t16`.`account_id` AND `t8`.`last_idx` = `t16`.`e_idx`
-      ) AS `t17`
+            `t9`.`account_id`,
+            `t9`.`month_idx` AS `e_idx`,
+            `t9`.`mrr` AS `end`
+          FROM `t8` AS `t9`
+        ) AS `t13`
+          ON `t12`.`account_id` = `t13`.`account_id` AND `t5`.`last_idx` = `t13`.`e_idx`
+      ) AS `t14`
       GROUP BY
         1
-    ) AS `t18`
-  ) AS `t20`
-    ON `t10`.`period` = `t20`.`period`
-) AS `t21`
+    ) AS `t15`
+  ) AS `t17`
+    ON `t7`.`period` = `t17`.`period`
+) AS `t18`
 ORDER BY
-  `t21`.`period` ASC NULLS LAST
+  `t18`.`period` ASC NULLS LAST

@@ -1,106 +1,47 @@
-WITH "t10" AS (
-  SELECT
-    "t9"."account_id",
-    "t9"."month_idx",
-    "t9"."contract_mrr",
-    "t9"."billed_mrr",
-    "t9"."usage_mrr",
-    "t9"."billed_mrr" AS "mrr"
-  FROM (
-    SELECT
-      "t6"."account_id",
-      "t6"."month_idx",
-      SUM("t6"."contract_mrr") AS "contract_mrr",
-      SUM("t6"."billed_mrr") AS "billed_mrr",
-      SUM("t6"."usage_mrr") AS "usage_mrr"
-    FROM (
-      SELECT
-        *
-      FROM (
-        SELECT
-          "t0"."account_id",
-          "t0"."month_idx",
-          "t0"."contract_mrr",
-          "t0"."billed_mrr",
-          CAST(0 AS DECIMAL(38, 2)) AS "usage_mrr"
-        FROM "_revline_mrr" AS "t0"
-      ) AS "t3"
-      UNION ALL
-      SELECT
-        *
-      FROM (
-        SELECT
-          "t1"."account_id",
-          "t1"."month_idx",
-          CAST(0 AS DECIMAL(38, 2)) AS "contract_mrr",
-          CAST(0 AS DECIMAL(38, 2)) AS "billed_mrr",
-          "t1"."usage_mrr"
-        FROM "_revline_usage" AS "t1"
-      ) AS "t4"
-    ) AS "t6"
-    GROUP BY
-      1,
-      2
-  ) AS "t9"
-  WHERE
-    "t9"."billed_mrr" > 0
-), "t16" AS (
-  SELECT
-    "t12"."account_id",
-    "t12"."month_idx",
-    "t12"."contract_mrr",
-    "t12"."billed_mrr",
-    "t12"."usage_mrr",
-    "t12"."mrr",
-    LAG("t12"."month_idx") OVER (PARTITION BY "t12"."account_id" ORDER BY "t12"."month_idx" ASC) AS "prev_idx",
-    LAG("t12"."mrr") OVER (PARTITION BY "t12"."account_id" ORDER BY "t12"."month_idx" ASC) AS "prev_mrr",
-    LEAD("t12"."month_idx") OVER (PARTITION BY "t12"."account_id" ORDER BY "t12"."month_idx" ASC) AS "next_idx"
-  FROM "t10" AS "t12"
-)
 SELECT
-  "t26"."month",
-  "t26"."start",
-  "t26"."new",
-  "t26"."reactivation",
-  "t26"."expansion",
-  "t26"."contraction",
-  "t26"."churn",
-  "t26"."end",
-  "t26"."customers"
+  "t13"."month",
+  "t13"."start",
+  "t13"."new",
+  "t13"."reactivation",
+  "t13"."expansion",
+  "t13"."contraction",
+  "t13"."churn",
+  "t13"."end",
+  "t13"."customers"
 FROM (
   SELECT
-    "t25"."month_idx",
-    "t25"."month",
-    "t25"."new",
-    "t25"."reactivation",
-    "t25"."expansion",
-    "t25"."contraction",
-    "t25"."churn",
-    "t25"."end",
-    "t25"."customers",
-    COALESCE(LAG("t25"."end") OVER (ORDER BY "t25"."month_idx" ASC), CAST(0 AS DECIMAL(38, 2))) AS "start"
+    "t12"."month_idx",
+    "t12"."month",
+    "t12"."new",
+    "t12"."reactivation",
+    "t12"."expansion",
+    "t12"."contraction",
+    "t12"."churn",
+    "t12"."end",
+    "t12"."customers",
+    COALESCE(LAG("t12"."end") OVER (ORDER BY "t12"."month_idx" ASC), CAST(0 AS DECIMAL(38, 2))) AS "start"
   FROM (
     SELECT
-      "t13"."month_idx",
-      "t13"."month",
-      COALESCE("t24"."new", CAST(0 AS DECIMAL(38, 2))) AS "new",
-      COALESCE("t24"."reactivation", CAST(0 AS DECIMAL(38, 2))) AS "reactivation",
-      COALESCE("t24"."expansion", CAST(0 AS DECIMAL(38, 2))) AS "expansion",
-      COALESCE("t24"."contraction", CAST(0 AS DECIMAL(38, 2))) AS "contraction",
-      COALESCE("t24"."churn", CAST(0 AS DECIMAL(38, 2))) AS "churn",
-      COALESCE("t15"."end", CAST(0 AS DECIMAL(38, 2))) AS "end",
-      COALESCE("t15"."customers", 0) AS "customers"
+      "t11"."month_idx",
+      "t11"."month",
+      COALESCE("t9"."new", CAST(0 AS DECIMAL(38, 2))) AS "new",
+      COALESCE("t9"."reactivation", CAST(0 AS DECIMAL(38, 2))) AS "reactivation",
+      COALESCE("t9"."expansion", CAST(0 AS DECIMAL(38, 2))) AS "expansion",
+      COALESCE("t9"."contraction", CAST(0 AS DECIMAL(38, 2))) AS "contraction",
+      COALESCE("t9"."churn", CAST(0 AS DECIMAL(38, 2))) AS "churn",
+      SUM(COALESCE("t8"."d_end", CAST(0 AS DECIMAL(38, 2)))) OVER (ORDER BY "t11"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "end",
+      SUM(COALESCE("t8"."d_count", 0)) OVER (ORDER BY "t11"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "customers"
     FROM (
       SELECT
-        CAST("t5"."month_idx" AS BIGINT) AS "month_idx",
+        CAST("t4"."month_idx" AS BIGINT) AS "month_idx",
         DATE_FROM_PARTS(
           CAST(CAST(FLOOR((
-            CAST("t5"."month_idx" AS BIGINT)
+            CAST("t4"."month_idx" AS BIGINT)
           ) / (
             12
           )) AS BIGINT) AS INT),
           CAST((
-            CAST("t5"."month_idx" AS BIGINT) % 12
+            CAST("t4"."month_idx" AS BIGINT) % 12
           ) + 1 AS INT),
           1
         ) AS "month"
@@ -156,159 +97,70 @@ FROM (
               ) - 1
             )
           )
-      ) AS "t5"
-    ) AS "t13"
+      ) AS "t4"
+    ) AS "t11"
     LEFT OUTER JOIN (
       SELECT
-        "t22"."month_idx",
-        SUM(IFF("t22"."movement" = 'new', "t22"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "new",
-        SUM(
-          IFF("t22"."movement" = 'reactivation', "t22"."amount", CAST(0 AS DECIMAL(38, 2)))
-        ) AS "reactivation",
-        SUM(IFF("t22"."movement" = 'expansion', "t22"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "expansion",
-        SUM(IFF("t22"."movement" = 'contraction', "t22"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "contraction",
-        SUM(IFF("t22"."movement" = 'churn', "t22"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "churn"
+        "t1"."month_idx",
+        SUM(IFF("t1"."movement" = 'new', "t1"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "new",
+        SUM(IFF("t1"."movement" = 'reactivation', "t1"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "reactivation",
+        SUM(IFF("t1"."movement" = 'expansion', "t1"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "expansion",
+        SUM(IFF("t1"."movement" = 'contraction', "t1"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "contraction",
+        SUM(IFF("t1"."movement" = 'churn', "t1"."amount", CAST(0 AS DECIMAL(38, 2)))) AS "churn"
       FROM (
         SELECT
-          "t21"."account_id",
-          "t21"."month_idx",
-          "t21"."movement",
-          "t21"."start_mrr",
-          "t21"."end_mrr",
-          "t21"."amount",
-          "t8"."late_idx" IS NOT NULL AS "delinquent"
-        FROM (
-          SELECT
-            *
-          FROM (
-            SELECT
-              "t17"."account_id",
-              "t17"."month_idx",
-              CASE
-                WHEN "t17"."prev_idx" IS NULL
-                THEN 'new'
-                WHEN NOT (
-                  "t17"."prev_idx" = (
-                    "t17"."month_idx" - 1
-                  )
-                )
-                THEN 'reactivation'
-                WHEN (
-                  "t17"."mrr" - IFF(
-                    "t17"."prev_idx" = (
-                      "t17"."month_idx" - 1
-                    ),
-                    "t17"."prev_mrr",
-                    CAST(0 AS DECIMAL(38, 2))
-                  )
-                ) > 0
-                THEN 'expansion'
-                WHEN (
-                  "t17"."mrr" - IFF(
-                    "t17"."prev_idx" = (
-                      "t17"."month_idx" - 1
-                    ),
-                    "t17"."prev_mrr",
-                    CAST(0 AS DECIMAL(38, 2))
-                  )
-                ) < 0
-                THEN 'contraction'
-                ELSE 'unchanged'
-              END AS "movement",
-              IFF(
-                "t17"."prev_idx" = (
-                  "t17"."month_idx" - 1
-                ),
-                "t17"."prev_mrr",
-                CAST(0 AS DECIMAL(38, 2))
-              ) AS "start_mrr",
-              "t17"."mrr" AS "end_mrr",
-              IFF(
-                (
-                  "t17"."mrr" - IFF(
-                    "t17"."prev_idx" = (
-                      "t17"."month_idx" - 1
-                    ),
-                    "t17"."prev_mrr",
-                    CAST(0 AS DECIMAL(38, 2))
-                  )
-                ) >= 0,
-                "t17"."mrr" - IFF(
-                  "t17"."prev_idx" = (
-                    "t17"."month_idx" - 1
-                  ),
-                  "t17"."prev_mrr",
-                  CAST(0 AS DECIMAL(38, 2))
-                ),
-                -(
-                  "t17"."mrr" - IFF(
-                    "t17"."prev_idx" = (
-                      "t17"."month_idx" - 1
-                    ),
-                    "t17"."prev_mrr",
-                    CAST(0 AS DECIMAL(38, 2))
-                  )
-                )
-              ) AS "amount"
-            FROM "t16" AS "t17"
-          ) AS "t19"
-          UNION ALL
-          SELECT
-            *
-          FROM (
-            SELECT
-              "t17"."account_id",
-              "t17"."month_idx" + 1 AS "month_idx",
-              'churn' AS "movement",
-              "t17"."mrr" AS "start_mrr",
-              CAST(0 AS DECIMAL(38, 2)) AS "end_mrr",
-              "t17"."mrr" AS "amount"
-            FROM "t16" AS "t17"
-            WHERE
-              (
-                (
-                  "t17"."next_idx" IS NULL
-                )
-                OR (
-                  "t17"."next_idx" > (
-                    "t17"."month_idx" + 1
-                  )
-                )
-              )
-              AND "t17"."month_idx" < 24305
-          ) AS "t18"
-        ) AS "t21"
-        LEFT OUTER JOIN (
-          SELECT
-            "t2"."account_id" AS "late_account_id",
-            "t2"."month_idx" AS "late_idx"
-          FROM (
-            SELECT DISTINCT
-              "t0"."account_id",
-              "t0"."month_idx"
-            FROM "_revline_mrr" AS "t0"
-            WHERE
-              "t0"."delinquent"
-          ) AS "t2"
-        ) AS "t8"
-          ON "t21"."account_id" = "t8"."late_account_id"
-          AND "t21"."month_idx" = "t8"."late_idx"
-      ) AS "t22"
+          "t0"."account_id",
+          "t0"."first_idx" AS "month_idx",
+          "t0"."movement",
+          "t0"."prev_mrr" AS "start_mrr",
+          "t0"."mrr" AS "end_mrr",
+          "t0"."amount",
+          FALSE AS "delinquent"
+        FROM "_revline_pieces" AS "t0"
+        WHERE
+          "t0"."movement" IN ('new', 'reactivation', 'expansion', 'contraction', 'churn')
+      ) AS "t1"
       GROUP BY
         1
-    ) AS "t24"
-      ON "t13"."month_idx" = "t24"."month_idx"
+    ) AS "t9"
+      ON "t11"."month_idx" = "t9"."month_idx"
     LEFT OUTER JOIN (
       SELECT
-        "t12"."month_idx",
-        SUM("t12"."mrr") AS "end",
-        COUNT(*) AS "customers"
-      FROM "t10" AS "t12"
+        "t5"."month_idx",
+        SUM("t5"."d_end") AS "d_end",
+        SUM("t5"."d_count") AS "d_count"
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t0"."first_idx" AS "month_idx",
+            "t0"."mrr" AS "d_end",
+            1 AS "d_count"
+          FROM "_revline_pieces" AS "t0"
+          WHERE
+            "t0"."mrr" > 0
+        ) AS "t2"
+        UNION ALL
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t0"."last_idx" + 1 AS "month_idx",
+            -(
+              "t0"."mrr"
+            ) AS "d_end",
+            -1 AS "d_count"
+          FROM "_revline_pieces" AS "t0"
+          WHERE
+            "t0"."mrr" > 0 AND "t0"."last_idx" < 24305
+        ) AS "t3"
+      ) AS "t5"
       GROUP BY
         1
-    ) AS "t15"
-      ON "t13"."month_idx" = "t15"."month_idx"
-  ) AS "t25"
-) AS "t26"
+    ) AS "t8"
+      ON "t11"."month_idx" = "t8"."month_idx"
+  ) AS "t12"
+) AS "t13"
 ORDER BY
-  "t26"."month" ASC
+  "t13"."month" ASC

@@ -5,23 +5,25 @@ SELECT
   "t7"."currency",
   "t3"."rate_mul",
   CAST(CAST(CASE
-    WHEN ABS(
-      (
+    WHEN NOT (
+      ABS(
         (
           (
             (
-              CAST("t7"."usage_amount" AS DOUBLE) * CAST("t3"."rate_mul" AS DOUBLE)
-            ) / CAST("t3"."rate_div" AS DOUBLE)
-          ) * 100
-        ) - CAST(FLOOR(
-          (
+              (
+                CAST("t7"."usage_amount" AS DOUBLE) * CAST("t3"."rate_mul" AS DOUBLE)
+              ) / CAST("t3"."rate_div" AS DOUBLE)
+            ) * 100
+          ) - CAST(FLOOR(
             (
-              CAST("t7"."usage_amount" AS DOUBLE) * CAST("t3"."rate_mul" AS DOUBLE)
-            ) / CAST("t3"."rate_div" AS DOUBLE)
-          ) * 100
-        ) AS BIGINT)
-      ) - 0.5
-    ) >= 0.001
+              (
+                CAST("t7"."usage_amount" AS DOUBLE) * CAST("t3"."rate_mul" AS DOUBLE)
+              ) / CAST("t3"."rate_div" AS DOUBLE)
+            ) * 100
+          ) AS BIGINT)
+        ) - 0.5
+      ) < 0.001
+    )
     THEN CAST(ROUND(
       (
         (

@@ -1,0 +1,205 @@
+SELECT
+  "t4"."subscription_id",
+  "t4"."account_id",
+  "t4"."plan_id",
+  "t20"."d_idx" AS "month_idx",
+  COALESCE("t5"."x_contract", "t4"."contract_cents") AS "contract_cents",
+  COALESCE("t5"."x_billed", "t4"."billed_cents") AS "billed_cents"
+FROM "_revline_mrr" AS "t4"
+LEFT OUTER JOIN "_revline_fix" AS "t5"
+  ON "t4"."subscription_id" = "t5"."x_sub" AND "t4"."first_idx" = "t5"."x_first"
+INNER JOIN (
+  SELECT DISTINCT
+    *
+  FROM (
+    SELECT
+      "t17"."t_sub" AS "d_sub",
+      "t16"."month_idx" AS "d_idx"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t2"."subscription_id" AS "t_sub",
+          DATEADD(DAY, '30', "t2"."due_at") AS "lapsed_at",
+          "t2"."paid_at"
+        FROM "invoices" AS "t2"
+        WHERE
+          "t2"."status" IN ('open', 'paid', 'uncollectible')
+          AND "t2"."due_at" IS NOT NULL
+          AND NOT (
+            (
+              "t2"."status" = 'paid'
+            ) AND (
+              "t2"."paid_at" IS NULL
+            )
+          )
+          AND (
+            (
+              "t2"."paid_at" IS NULL
+            )
+            OR (
+              "t2"."paid_at" > DATEADD(DAY, '30', "t2"."due_at")
+            )
+          )
+          AND "t2"."subscription_id" IS NOT NULL
+      ) AS "t9"
+      UNION ALL
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t8"."t_sub",
+            "t11"."lapsed_at",
+            "t11"."paid_at"
+          FROM (
+            SELECT
+              "t2"."subscription_id" AS "inv_sub",
+              "t2"."account_id" AS "inv_account",
+              DATEADD(DAY, '30', "t2"."due_at") AS "lapsed_at",
+              "t2"."paid_at"
+            FROM "invoices" AS "t2"
+            WHERE
+              "t2"."status" IN ('open', 'paid', 'uncollectible')
+              AND "t2"."due_at" IS NOT NULL
+              AND NOT (
+                (
+                  "t2"."status" = 'paid'
+                ) AND (
+                  "t2"."paid_at" IS NULL
+                )
+              )
+              AND (
+                (
+                  "t2"."paid_at" IS NULL
+                )
+                OR (
+                  "t2"."paid_at" > DATEADD(DAY, '30', "t2"."due_at")
+                )
+              )
+              AND "t2"."subscription_id" IS NULL
+          ) AS "t11"
+          INNER JOIN (
+            SELECT
+              "t3"."subscription_id" AS "t_sub",
+              "t3"."account_id" AS "t_account"
+            FROM "subscriptions" AS "t3"
+          ) AS "t8"
+            ON "t11"."inv_account" = "t8"."t_account"
+        ) AS "t12"
+      ) AS "t13"
+    ) AS "t17"
+    INNER JOIN (
+      SELECT
+        CAST("t7"."month_idx" AS BIGINT) AS "month_idx",
+        DATE_FROM_PARTS(
+          CAST(CAST(FLOOR((
+            CAST("t7"."month_idx" AS BIGINT)
+          ) / (
+            12
+          )) AS BIGINT) AS INT),
+          CAST((
+            CAST("t7"."month_idx" AS BIGINT) % 12
+          ) + 1 AS INT),
+          1
+        ) AS "month",
+        DATEADD(
+          MONTH,
+          '1',
+          DATE_FROM_PARTS(
+            CAST(CAST(FLOOR((
+              CAST("t7"."month_idx" AS BIGINT)
+            ) / (
+              12
+            )) AS BIGINT) AS INT),
+            CAST((
+              CAST("t7"."month_idx" AS BIGINT) % 12
+            ) + 1 AS INT),
+            1
+          )
+        ) AS "snapshot_day",
+        CAST(DATEADD(
+          MONTH,
+          '1',
+          DATE_FROM_PARTS(
+            CAST(CAST(FLOOR((
+              CAST("t7"."month_idx" AS BIGINT)
+            ) / (
+              12
+            )) AS BIGINT) AS INT),
+            CAST((
+              CAST("t7"."month_idx" AS BIGINT) % 12
+            ) + 1 AS INT),
+            1
+          )
+        ) AS TIMESTAMPTZ) AS "snapshot_at"
+      FROM (
+        SELECT
+          CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."month_idx", NULL), '') AS SMALLINT) AS "month_idx"
+        FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+          0,
+          (
+            GREATEST(
+              ARRAY_SIZE(
+                SPLIT(
+                  ARRAY_TO_STRING(
+                    NULLIF(IFF(1 <> 0, ARRAY_GENERATE_RANGE(24300, 24306, 1), []), []),
+                    'separator'
+                  ),
+                  'separator'
+                )
+              )
+            ) - 1
+          ) + 1
+        ))) AS _u(seq, key, path, index, pos, this)
+        CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
+          ARRAY_TO_STRING(
+            NULLIF(IFF(1 <> 0, ARRAY_GENERATE_RANGE(24300, 24306, 1), []), []),
+            'separator'
+          ),
+          'separator'
+        ))) AS _u_2(seq, key, path, pos_2, "month_idx", this)
+        WHERE
+          _u.pos = _u_2.pos_2
+          OR (
+            _u.pos > (
+              ARRAY_SIZE(
+                SPLIT(
+                  ARRAY_TO_STRING(
+                    NULLIF(IFF(1 <> 0, ARRAY_GENERATE_RANGE(24300, 24306, 1), []), []),
+                    'separator'
+                  ),
+                  'separator'
+                )
+              ) - 1
+            )
+            AND _u_2.pos_2 = (
+              ARRAY_SIZE(
+                SPLIT(
+                  ARRAY_TO_STRING(
+                    NULLIF(IFF(1 <> 0, ARRAY_GENERATE_RANGE(24300, 24306, 1), []), []),
+                    'separator'
+                  ),
+                  'separator'
+                )
+              ) - 1
+            )
+          )
+      ) AS "t7"
+    ) AS "t16"
+      ON "t17"."lapsed_at" < "t16"."snapshot_at"
+      AND (
+        (
+          "t17"."paid_at" IS NULL
+        ) OR (
+          "t17"."paid_at" >= "t16"."snapshot_at"
+        )
+      )
+  ) AS "t18"
+) AS "t20"
+  ON "t4"."subscription_id" = "t20"."d_sub"
+  AND GREATEST("t4"."first_idx", "t4"."billable_from") <= "t20"."d_idx"
+  AND "t4"."last_idx" >= "t20"."d_idx"
