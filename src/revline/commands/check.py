@@ -4,7 +4,6 @@ matters. Thin: the checks live in :mod:`revline.quality`."""
 from __future__ import annotations
 
 import enum
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +11,16 @@ import typer
 from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.output import emit, emit_json
 from revline.quality import CheckReport, run_checks
 
+CSV_COLUMNS = ("severity", "check", "tables", "columns", "count", "examples", "message", "details")
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 class OutputFormat(enum.StrEnum):
     table = "table"
+    csv = "csv"
     json = "json"
 
 
@@ -33,7 +35,8 @@ class FailOn(enum.StrEnum):
 def check(
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table for people, json for tools.")
+        OutputFormat,
+        typer.Option("--format", "-f", help="table for people; csv or json for tools."),
     ] = OutputFormat.table,
     fail_on: Annotated[
         FailOn,
@@ -50,7 +53,19 @@ def check(
     with Warehouse.open(warehouse, read_only=True) as wh:
         report = run_checks(wh)
     if output is OutputFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        emit_json(report.to_dict())
+    elif output is OutputFormat.csv:
+        rows = [
+            {
+                **f.to_dict(),
+                "tables": ";".join(f.tables),
+                "columns": ";".join(f.columns),
+                "examples": ";".join(f.examples),
+                "details": ";".join(f.details),
+            }
+            for f in report.findings
+        ]
+        emit(rows, "csv", columns=CSV_COLUMNS)
     else:
         _print_table(report)
     if fail_on is not FailOn.never and report.has_at_least(fail_on.value):

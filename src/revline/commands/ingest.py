@@ -14,6 +14,7 @@ import typer
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
 from revline.ingest.result import ImportResult
+from revline.output import check_format, emit_json, progress
 
 
 @app.command("import")
@@ -29,14 +30,48 @@ def import_command(
         typer.Option("--source", "-s", help="Source system name (default: mapping or file stem)."),
     ] = None,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table (a summary) or json (for tools).")
+    ] = "table",
 ) -> None:
     """Import FILE into TABLE: map, validate, quarantine bad rows, upsert good ones atomically."""
     from revline.ingest import import_file
     from revline.warehouse import Warehouse
 
-    with Warehouse.open(warehouse) as wh:
+    fmt = check_format(fmt, ("table", "json"))
+    with Warehouse.open(warehouse) as wh, progress(f"Importing {file.name}") as step:
+        step(f"map, validate and load into {table}")
         result = import_file(wh, table, file, mapping=mapping, source=source)
+    if fmt == "json":
+        emit_json(_as_dict(result))
+        return
     _report(result)
+
+
+def _as_dict(result: ImportResult) -> dict[str, object]:
+    """The import's counts and first problems, for ``--format json``."""
+    return {
+        "table": result.table,
+        "file": result.file,
+        "source": result.source,
+        "load_id": result.load_id,
+        "rows_read": result.rows_read,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "quarantined": result.quarantined,
+        "problems": result.problems,
+        "examples": [
+            {
+                "row": p.row_number,
+                "column": p.column,
+                "value": p.value,
+                "rule": p.rule,
+                "message": p.message,
+            }
+            for p in result.examples
+        ],
+    }
 
 
 def _report(result: ImportResult) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
-from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
 from revline.errors import ConfigError
+from revline.output import FormatOption, check_format, emit
 from revline.settings import ChurnRecognition, MetricSettings, MrrBasis
 
 metrics_app = typer.Typer(
@@ -57,16 +57,24 @@ def _settings(
 
 
 @metrics_app.command("list")
-def list_metrics() -> None:
-    """List every metric with its kind, unit and owner."""
+def list_metrics(fmt: FormatOption = "table") -> None:
+    """List every metric with its kind, unit, grain and owner."""
     from revline.metrics import REGISTRY
 
-    table = Table(title="Metrics")
-    for header in ("name", "kind", "unit", "owner", "description"):
-        table.add_column(header)
-    for m in REGISTRY.values():
-        table.add_row(m.name, m.kind, m.unit, m.owner, m.description)
-    console.print(table)
+    fmt = check_format(fmt)
+    rows = [
+        {
+            "name": m.name,
+            "kind": m.kind,
+            "unit": m.unit,
+            "grain": m.grain,
+            "owner": m.owner,
+            "description": m.description,
+        }
+        for m in REGISTRY.values()
+    ]
+    columns = None if fmt != "table" else ("name", "kind", "unit", "owner", "description")
+    emit(rows, fmt, title="Metrics", columns=columns)
 
 
 @metrics_app.command("explain")
@@ -101,13 +109,15 @@ def compute_metric(
     basis: BasisOption = "billed",
     include_usage: UsageOption = False,
     as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
-    """Compute a metric from the warehouse and print it per period."""
+    """Compute a metric from the warehouse and print it per period (money exact in csv/json)."""
     from revline.metrics import compute
 
+    fmt = check_format(fmt)
     settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
     frame = compute(name, period, by, warehouse=warehouse, settings=settings)
-    console.print(frame.to_string(index=False), highlight=False, markup=False, soft_wrap=True)
+    emit(frame, fmt, title=name)
 
 
 @metrics_app.command("rows")
@@ -120,7 +130,8 @@ def metric_rows(
         str | None, typer.Option("--value", help="Only this breakdown value (with --by).")
     ] = None,
     output: Annotated[
-        str, typer.Option("--format", help="table (first --limit rows) or csv (all rows).")
+        str,
+        typer.Option("--format", "-f", help="table (first --limit rows), csv or json (all rows)."),
     ] = "table",
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown as a table.")] = 50,
     currency: CurrencyOption = "USD",
@@ -132,15 +143,12 @@ def metric_rows(
     """The customer-month rows behind a metric's figure: the drill-down, as a table or CSV."""
     from revline.metrics import rows
 
-    if output not in ("table", "csv"):
-        raise ConfigError(f"--format {output!r} is not table or csv.", hint="Use table or csv.")
+    output = check_format(output)
     settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
     frame = rows(name, period, by, value, warehouse=warehouse, settings=settings)
-    if output == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+    if output != "table":
+        emit(frame, output)
         return
-    console.print(
-        frame.head(limit).to_string(index=False), highlight=False, markup=False, soft_wrap=True
-    )
+    emit(frame.head(limit), "table", title=f"Rows behind {name} {period}")
     if len(frame) > limit:
         console.print(f"... {len(frame) - limit:,} more rows (use --format csv for all).")

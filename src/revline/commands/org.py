@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from revline.cli import app, console
-from revline.org import load_org
+from revline.org import OrgMap, load_org
+from revline.output import FormatOption, check_format, emit, emit_json
 
 org_app = typer.Typer(help="The function category map: who owns what.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
@@ -23,10 +24,73 @@ ModelOption = Annotated[
 ]
 
 
+def ownership(org_map: OrgMap) -> list[dict[str, str]]:
+    """Every owned thing as one row: kind (function, stage, handoff, metric), name, from, to,
+    owner and reports-to; the csv and json forms of ``revline org show``."""
+    rows = [
+        {
+            "kind": "function",
+            "name": f.name,
+            "from": "",
+            "to": "",
+            "owner": f.label,
+            "reports_to": org_map.executives[f.name],
+        }
+        for f in org_map.functions.values()
+    ]
+    rows += [
+        {
+            "kind": "stage",
+            "name": s,
+            "from": "",
+            "to": "",
+            "owner": str(org_map.stage_owner(s)),
+            "reports_to": "",
+        }
+        for s in org_map.stages
+    ]
+    rows += [
+        {
+            "kind": "handoff",
+            "name": h.name,
+            "from": h.from_stage,
+            "to": h.to_stage,
+            "owner": str(org_map.owner(h.owner)),
+            "reports_to": "crosses executives" if org_map.crosses_executives(h.name) else "",
+        }
+        for h in org_map.handoffs.values()
+    ]
+    rows += [
+        {
+            "kind": "metric",
+            "name": m,
+            "from": "",
+            "to": "",
+            "owner": str(org_map.owner(f)),
+            "reports_to": "",
+        }
+        for m, f in org_map.metric_owners.items()
+    ]
+    return rows
+
+
 @org_app.command("show")
-def show(org: OrgOption = None, model: ModelOption = None) -> None:
+def show(org: OrgOption = None, model: ModelOption = None, fmt: FormatOption = "table") -> None:
     """Print who owns each lifecycle stage and hand-off under the chosen org model."""
+    fmt = check_format(fmt)
     org_map = load_org(org, model)
+    if fmt == "csv":
+        emit(ownership(org_map), "csv")
+        return
+    if fmt == "json":
+        emit_json(
+            {
+                "org_model": org_map.org_model,
+                "description": org_map.model_description,
+                "ownership": ownership(org_map),
+            }
+        )
+        return
     console.print(f"[bold]Org model:[/] {org_map.org_model} — {org_map.model_description}")
     functions = Table(title="Functions")
     for header in ("function", "reports to", "description"):

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table as RichTable
 
 from revline.cli import app, console
+from revline.output import FormatOption, check_format, emit
 from revline.schema import TABLES, get_table
 from revline.schema.docs import markdown, rule_text
 
@@ -18,10 +19,37 @@ def schema_command(
     as_markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the whole model as Markdown.")
     ] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """List the canonical tables, or describe one table's columns and rules."""
+    fmt = check_format(fmt)
     if as_markdown:
         typer.echo(markdown(), nl=False)
+        return
+    if fmt != "table":
+        if table is None:
+            rows = [
+                {
+                    "domain": t.domain,
+                    "table": t.name,
+                    "primary_key": t.primary_key,
+                    "columns": len(t.columns),
+                    "description": t.description,
+                }
+                for t in TABLES.values()
+            ]
+        else:
+            rows = [
+                {
+                    "column": c.name,
+                    "type": c.kind.value,
+                    "required": c.required,
+                    "rule": rule_text(c),
+                    "description": c.description,
+                }
+                for c in get_table(table).columns
+            ]
+        emit(rows, fmt)
         return
     if table is None:
         out = RichTable(title="Canonical tables")

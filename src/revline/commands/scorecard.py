@@ -1,11 +1,10 @@
-"""``revline scorecard``: the CRO scorecard of a period, as a table or JSON.
+"""``revline scorecard``: the CRO scorecard of a period, as a table, CSV or JSON.
 
 The numbers come from :func:`revline.scorecard.scorecard`; this module only renders them.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -16,8 +15,8 @@ from rich.table import Table
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
 from revline.errors import ConfigError
 from revline.metrics.core import display
+from revline.output import FORMATS, check_format, emit, emit_json
 
-FORMATS = ("table", "json")
 COLOURS = {"green": "green", "amber": "yellow", "red": "red", "n/a": "dim"}
 
 
@@ -34,7 +33,7 @@ def scorecard_command(
             "--period", "-p", help="2025-Q4, 2025-07 or 2025; default: last full quarter."
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD).")
     ] = None,
@@ -43,13 +42,11 @@ def scorecard_command(
     ] = "ebitda",
 ) -> None:
     """Each headline metric: value, trend, target and attainment, benchmark, status, owner."""
-    from revline.errors import unknown
     from revline.metrics.gtm_frame import GtmSettings, ProfitBasis
     from revline.scorecard import scorecard
     from revline.warehouse import Warehouse
 
-    if fmt not in FORMATS:
-        raise ConfigError(unknown("format", fmt, FORMATS), hint="Use --format table or json.")
+    fmt = check_format(fmt, FORMATS)
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -63,7 +60,10 @@ def scorecard_command(
             settings = GtmSettings(as_of=data_as_of(wh), profit_margin_basis=basis)
         card = scorecard(wh, period, settings)
     if fmt == "json":
-        console.print_json(json.dumps(card.to_dict()))
+        emit_json(card.to_dict())
+        return
+    if fmt == "csv":
+        emit([{"period": card.period, **line} for line in card.to_dict()["lines"]], "csv")
         return
     table = Table(
         title=f"Scorecard {card.period} (vs {card.prior_period}; data as of {card.as_of}; "
