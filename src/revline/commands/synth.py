@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.output import FormatOption, check_format, emit, emit_json, progress
 
 
 @app.command("synth")
@@ -21,23 +21,50 @@ def synth_command(
         int, typer.Option(help="Random seed: the same seed gives the same company.")
     ] = 7,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    plant: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Plant a known problem, NAME:VALUE (repeatable): slow_response:REGION, "
+            "poor_onboarding:SEGMENT, junk_leads:CHANNEL. See docs/diagnose.md."
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Generate a seeded B2B SaaS company with known ground truth into the warehouse.
 
     A rerun replaces the earlier synthetic rows (source 'synth') in one transaction.
     """
     from revline.synth import generate
+    from revline.synth.plants import planted_config
     from revline.warehouse import Warehouse
 
-    with Warehouse.create(warehouse) as wh, console.status("Generating the synthetic company..."):
-        result = generate(wh, accounts=accounts, months=months, seed=seed)
+    fmt = check_format(fmt)
+    config = planted_config(plant)
+    with (
+        Warehouse.create(warehouse) as wh,
+        progress(f"Generating the synthetic company ({accounts:,} accounts)") as step,
+    ):
+        step("every table, in one transaction")
+        result = generate(wh, accounts=accounts, months=months, seed=seed, config=config)
+    rows = [{"table": name, "rows": count} for name, count in result.rows.items()]
+    if fmt == "json":
+        emit_json(
+            {
+                "accounts": accounts,
+                "months": months,
+                "seed": seed,
+                "as_of": result.as_of,
+                "warehouse": str(warehouse),
+                "seconds": result.seconds,
+                "rows": rows,
+            }
+        )
+        return
+    if fmt == "csv":
+        emit(rows, "csv")
+        return
     console.print(
         f"Synthetic company: {accounts:,} accounts, {months} months to {result.as_of} "
         f"(seed {seed}), written to {warehouse} in {result.seconds:.1f} s."
     )
-    table = Table(title="Rows per table")
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, rows in result.rows.items():
-        table.add_row(name, f"{rows:,}")
-    console.print(table)
+    emit(rows, "table", title="Rows per table", formatters={"rows": lambda n: f"{n:,}"})

@@ -52,6 +52,17 @@ class SynthConfig:
     #: Days of onboarding per segment (median kickoff to go-live).
     onboarding_days: tuple[float, float, float] = (60.0, 30.0, 10.0)
     growth_per_year: float = 0.8  # new-account arrivals grow this much per year
+    # Planted problems (revline.synth.plants): all off by default, and then the generator makes
+    # exactly the draws it makes without them. The strengths only matter when a plant is on.
+    slow_response_region: str | None = None
+    slow_response_factor: float = 8.0  # the region's response hours are multiplied by this
+    poor_onboarding_segment: str | None = None
+    poor_onboarding_factor: float = 3.0  # the segment's onboarding days are multiplied by this
+    poor_onboarding_stall: float = 0.35  # stall probability in the segment (else 0.06)
+    poor_onboarding_churn: float = 1.3  # churn-logit lift of its slow or stalled customers
+    junk_lead_channel: str | None = None
+    junk_lead_volume: float = 3.0  # the channel's share of leads is multiplied by this
+    junk_lead_penalty: float = 2.0  # off the logits of SAL and SQL for the channel's leads
 
     def __post_init__(self) -> None:
         if self.accounts < 1 or self.months < 1 or self.chunk_size < 1:
@@ -68,6 +79,9 @@ class SynthConfig:
                 f"synth as_of must be the first day of a month (history ends the day before); "
                 f"got {self.as_of}."
             )
+        from revline.synth.plants import check_plants
+
+        check_plants(self)
 
 
 @dataclass(frozen=True)

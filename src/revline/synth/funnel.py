@@ -5,6 +5,10 @@ accounts, outbound for some, else the marketing mix); some accounts bring extra 
 as duplicates. The speed of the first sales response is causal: the chance that sales accepts a
 lead falls with the log of the hours it waited, so leads answered within the hour convert more
 than leads left for a day.
+
+The planted problems of :mod:`revline.synth.plants` act here when switched on: a slow-response
+region waits longer (and so converts less), a junk-lead channel brings more leads that sales
+rejects.
 """
 
 from __future__ import annotations
@@ -78,6 +82,9 @@ def build_leads(
     primary = (np.arange(len(account)) - np.repeat(np.cumsum(k) - k, k)) == 0
     n = len(account)
     share = np.array([x[1] for x in LEAD_CHANNELS])
+    junk = _channel_index(config.junk_lead_channel)
+    if junk is not None:  # planted: the junk channel brings many more leads
+        share[junk] *= config.junk_lead_volume
     channel = rng.choice(len(LEAD_CHANNELS), n, p=share / share.sum())
     channel = np.where(acc.partner[account] >= 0, PARTNER, channel)
     later = (rng.exponential(60, n) * DAY).astype(np.int64)
@@ -93,13 +100,21 @@ def build_leads(
     nurtured = mql + (rng.exponential(4, n) * DAY).astype(np.int64)
     mql = np.where(instant | (mql < 0) | (nurtured >= end), mql, nurtured)
     median = np.asarray(config.response_median_hours)[acc.region[account]]
+    if config.slow_response_region is not None:  # planted: one region is answered slowly
+        slow = acc.region[account] == REGIONS.index(config.slow_response_region)
+        median = np.where(slow, median * config.slow_response_factor, median)
     hours = rng.lognormal(np.log(median), 1.3, n)
     responded = rng.random(n) > 0.06
     response = mql + (hours * 3600).astype(np.int64)
     response = np.where((mql >= 0) & responded & (response < end), response, NEVER)
     p_sal = sigmoid(1.6 + 0.5 * fit - 0.45 * np.log1p(hours))
+    p_sql = sigmoid(0.7 + 0.5 * fit)
+    if junk is not None:  # planted: sales rejects the junk channel's leads
+        penalty = config.junk_lead_penalty * (channel == junk)
+        p_sal = sigmoid(1.6 + 0.5 * fit - 0.45 * np.log1p(hours) - penalty)
+        p_sql = sigmoid(0.7 + 0.5 * fit - penalty)
     sal = _step(rng, rng.random(n) < p_sal, response, 2.0, end)
-    sql = _step(rng, rng.random(n) < sigmoid(0.7 + 0.5 * fit), sal, 5.0, end)
+    sql = _step(rng, rng.random(n) < p_sql, sal, 5.0, end)
     converted = _step(rng, primary & (rng.random(n) < 0.85), sql, 3.0, end)
     last = np.maximum.reduce([created, mql, response, sal, sql])
     stopped = converted < 0
@@ -123,6 +138,10 @@ def build_leads(
         disqualified=np.where(dq, dq_time, NEVER),
         reason=np.where(dq, reason, -1),
     )
+
+
+def _channel_index(name: str | None) -> int | None:
+    return None if name is None else [x[0] for x in LEAD_CHANNELS].index(name)
 
 
 def leads_frame(

@@ -40,6 +40,8 @@ class Customers:
     annual: np.ndarray
     fit: np.ndarray
     health0: np.ndarray  # usage health at go-live (onboarding drives it)
+    #: Churn-logit lift per customer from a planted problem (None: no plant, no change).
+    churn_lift: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.account)
@@ -131,6 +133,8 @@ def simulate(
         events3[:, m] = ev3
         decline[:, m] = fall
         logit = base + config.late_payment_effect * ev3 + config.usage_decline_effect * fall
+        if cust.churn_lift is not None:
+            logit = logit + cust.churn_lift
         monthly = sigmoid(logit - 0.35 * cust.fit)
         at_renewal = cust.annual & (into % 12 == 11)
         mid_term = monthly * 0.1  # early termination of an annual contract is rare

@@ -29,6 +29,7 @@ from revline.synth import (
     invoicing,
     marketing,
     people,
+    plants,
     sales,
     success,
     truth,
@@ -100,8 +101,31 @@ def generate(
         per_ae = new_arr_target * 12 // 10 // max(len(staff.of("sales")), 1)
         run.put("quotas", people.quotas(staff, cal, per_ae, at))
         run.put("fx_rates", finance.fx_frame(cal, fx, at))
+        _record_plants(run)
     rows = {name: run.rows.get(name, 0) for name in [*TABLES, *truth.TRUTH_TABLES]}
     return SynthResult(rows, cfg.as_of, time.perf_counter() - started, accounts, months, seed)
+
+
+def _record_plants(run: _Run) -> None:
+    """One ``truth_plants`` row per planted problem (none when every plant is off)."""
+    on = plants.active(run.config)
+    if not on:
+        return
+
+    def col(values: list[str]) -> pa.Array:
+        return pa.array(values, pa.string())
+
+    run.put_truth(
+        "truth_plants",
+        {
+            "plant": col([p.name for p, _ in on]),
+            "dimension": col([p.dimension for p, _ in on]),
+            "value": col([v for _, v in on]),
+            "owner_kind": col([p.owner_kind for p, _ in on]),
+            "owner_key": col([p.owner_key for p, _ in on]),
+            "description": col([p.description for p, _ in on]),
+        },
+    )
 
 
 def _clear(wh: Warehouse) -> None:
@@ -146,7 +170,7 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
     # Customers: deals won before as_of, onboarded, then simulated month by month.
     won = np.flatnonzero(deals.won & (deals.end < cal.end))
     seg_w, fit_w = acc.segment[a[won]], acc.fit[a[won]]
-    handoff, kickoff, live, health0 = success.onboarding(
+    handoff, kickoff, live, health0, lift = success.onboarding(
         rng, cfg, cal, seg_w, fit_w, deals.end[won]
     )
     run.put(
@@ -173,6 +197,7 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
         billing.PLAN_YEARLY[p.plan],
         fit_w,
         health0,
+        lift,
     )
     life = simulate(rng, cfg, cal, cust)
     segs = billing.segments(cal, cust, life)

@@ -3,6 +3,9 @@
 Onboarding length is causal: a slow or stalled go-live starts the customer at lower usage health,
 which raises its later churn hazard. Tickets come more often from struggling customers, and the
 success managers' scores track usage health and payment trouble with noise.
+
+A planted poor-onboarding segment (:mod:`revline.synth.plants`) onboards slower, stalls more
+and churns for it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from revline.synth import columns as c
 from revline.synth.config import (
     CHURN_REASONS,
     DAY,
+    SEGMENTS,
     TICKET_CATEGORIES,
     Calendar,
     SynthConfig,
@@ -47,18 +51,31 @@ def onboarding(
     segment: np.ndarray,
     fit: np.ndarray,
     won_at: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Handoff, kickoff and go-live instants (-1 not yet), and the usage health they leave."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Handoff, kickoff and go-live instants (-1 not yet), and the usage health they leave.
+
+    The fifth value is the churn-logit lift of each customer under the planted
+    ``poor_onboarding_segment`` (``None`` when that plant is off: the draws are then exactly
+    those made without it).
+    """
     n = len(segment)
     handoff = np.minimum(won_at + rng.integers(0, 2 * DAY, n), cal.end - 1)
     kickoff = handoff + (rng.exponential(4, n) * DAY).astype(np.int64) + DAY
     typical = np.asarray(config.onboarding_days)[segment]
     days = typical * np.exp(-0.3 * fit) * rng.lognormal(0, 0.5, n)
-    stalled = rng.random(n) < 0.06
+    draw = rng.random(n)
+    stalled = draw < 0.06
+    lift = None
+    if config.poor_onboarding_segment is not None:  # planted: one segment onboards badly
+        poor = segment == SEGMENTS.index(config.poor_onboarding_segment)
+        days = np.where(poor, days * config.poor_onboarding_factor, days)
+        stalled = draw < np.where(poor, config.poor_onboarding_stall, 0.06)
+        failed = poor & (stalled | (days > 2 * typical))
+        lift = config.poor_onboarding_churn * failed
     live = kickoff + (days * DAY).astype(np.int64)
     live = np.where(stalled, -1, live)
     health0 = 0.5 * fit - 0.5 * np.log(days / typical) - 1.2 * stalled + rng.normal(0, 0.3, n)
-    return handoff, kickoff, live, health0
+    return handoff, kickoff, live, health0, lift
 
 
 def onboarding_frame(

@@ -2,7 +2,8 @@
 
 ``truth_account_month`` holds, for every paying account-month, the churn hazard the generator
 used to draw churn (and the latent state behind it); ``truth_opportunity`` the win probability
-used to draw each deal's outcome and its true cycle. Models are scored against these. They are
+used to draw each deal's outcome and its true cycle; ``truth_plants`` the problems planted on
+purpose (empty when none is). Models and diagnosis are scored against these. They are
 not canonical (no lineage, not in ``revline.schema.TABLES``); probabilities are DOUBLE so that
 small hazards are stored as used, not rounded to four decimals.
 """
@@ -60,7 +61,22 @@ OPPORTUNITY = Table(
     ),
 )
 
-TRUTH_TABLES: dict[str, Table] = {t.name: t for t in (ACCOUNT_MONTH, OPPORTUNITY)}
+PLANTED = Table(
+    "truth_plants",
+    "synth",
+    "The problems planted on purpose (revline.synth.plants): one row per active plant.",
+    "plant",
+    (
+        ident("plant", "Plant name (slow_response, poor_onboarding, junk_leads)."),
+        text("dimension", "Column the value belongs to: region, segment or channel.", True),
+        text("value", "Where it was planted, e.g. emea.", required=True),
+        text("owner_kind", "stage or handoff of the org map whose owner is responsible.", True),
+        text("owner_key", "The stage or hand-off name, e.g. mql_to_sal.", required=True),
+        text("description", "What was planted.", required=True),
+    ),
+)
+
+TRUTH_TABLES: dict[str, Table] = {t.name: t for t in (ACCOUNT_MONTH, OPPORTUNITY, PLANTED)}
 _ARROW = {
     Kind.STRING: pa.string(),
     Kind.DATE: pa.date32(),
