@@ -1,0 +1,223 @@
+"""The backtest and its CLI on a small synthetic company, with errors recomputed by hand.
+
+Actuals are checked against an independent pandas sum over the opportunities table (won new
+and expansion deals closed in the quarter, converted at the last rate dated before the as-of
+date); APE, bias and coverage are recomputed from the per-quarter rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import CliRunnerFn
+from revline.forecast.backtest import Backtest, backtest
+from revline.forecast.scoring import log_loss, summarise_errors
+from revline.synth import generate
+from revline.warehouse import Warehouse
+
+START = date(2025, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("backtest") / "company.duckdb"
+    with Warehouse.create(path) as wh:
+        generate(wh, 2000, 36, seed=9)
+    yield path
+
+
+@pytest.fixture(scope="module")
+def result(company: Path) -> Backtest:
+    with Warehouse.open(company, read_only=True) as wh:
+        return backtest(wh, rng=np.random.default_rng(0), start=START)
+
+
+def _actual(company: Path, quarter: date, as_of: date) -> Decimal:
+    """Independent oracle: pandas over the raw tables."""
+    with Warehouse.open(company, read_only=True) as wh:
+        opps = wh.con.execute(
+            "SELECT amount, currency, closed_at, opportunity_type FROM opportunities WHERE is_won"
+        ).df()
+        fx = wh.con.execute("SELECT rate_date, base_currency, rate FROM fx_rates").df()
+    fx = fx[pd.to_datetime(fx["rate_date"]).dt.date < as_of].sort_values("rate_date")
+    rate = {str(c): Decimal(g["rate"].iloc[-1]) for c, g in fx.groupby("base_currency")}
+    rate["USD"] = Decimal(1)
+    lo = datetime(quarter.year, quarter.month, 1, tzinfo=UTC)
+    hi = datetime(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1, tzinfo=UTC)
+    inside = (opps["closed_at"] >= lo) & (opps["closed_at"] < hi)
+    rows = opps[inside & opps["opportunity_type"].isin(["new", "expansion"])]
+    pairs = zip(rows["amount"], rows["currency"], strict=True)
+    return sum((Decimal(a) * rate[c] for a, c in pairs), Decimal(0))
+
+
+def test_replays_each_quarter_with_every_method(result: Backtest) -> None:
+    f = result.forecasts
+    assert result.start == START and result.end == date(2026, 1, 1)
+    assert set(f["as_of"]) == {date(2025, 7, 1), date(2025, 10, 1)}
+    ran = set(f["method"]) | set(result.skipped["method"])
+    assert ran == {"revline", "weighted_pipeline", "run_rate", "auto_ets"}
+    revline = f[f["method"] == "revline"]
+    # 2025-07: this quarter and the next; 2025-10: only its own (2026-Q1 is beyond the data).
+    assert sorted(zip(revline["as_of"], revline["horizon"], strict=True)) == [
+        (date(2025, 7, 1), 1),
+        (date(2025, 7, 1), 2),
+        (date(2025, 10, 1), 1),
+    ]
+
+
+def test_actuals_match_an_independent_sum(company: Path, result: Backtest) -> None:
+    for row in result.forecasts.drop_duplicates(["as_of", "quarter"]).itertuples():
+        expected = _actual(company, row.quarter, row.as_of)
+        assert row.actual == pytest.approx(float(expected), abs=0.01)
+
+
+def test_summary_recomputes_from_the_rows(result: Backtest) -> None:
+    f = result.forecasts
+    for row in result.summary.itertuples():
+        rows = f[(f["method"] == row.method) & (f["horizon"] == row.horizon)]
+        err = (rows["forecast"] - rows["actual"]) / rows["actual"]
+        assert row.quarters == len(rows)
+        assert row.mape == pytest.approx(err.abs().mean())
+        assert row.bias == pytest.approx(err.mean())
+        inside = (rows["lo_80"] <= rows["actual"]) & (rows["actual"] <= rows["hi_80"])
+        assert row.coverage_80 == pytest.approx(inside.mean())
+
+
+def test_log_loss_table(result: Backtest) -> None:
+    table = result.log_loss.set_index("model")
+    assert set(table.index) == {"revline", "truth", "base_rate"}
+    deals = result.deals
+    assert table.loc["revline", "deals"] == len(deals) > 0
+    y = deals["won"].to_numpy(dtype=float)
+    assert table.loc["truth", "log_loss"] == pytest.approx(log_loss(deals["truth"].to_numpy(), y))
+
+
+def test_scoring_by_hand() -> None:
+    assert log_loss(np.array([0.5, 0.5]), np.array([1.0, 0.0])) == pytest.approx(np.log(2))
+    rows = pd.DataFrame(
+        {
+            "method": ["m", "m"],
+            "horizon": [1, 1],
+            "error": [0.1, -0.3],
+            "covered": [True, False],
+        }
+    )
+    out = summarise_errors(rows).iloc[0]
+    assert (out["quarters"], out["mape"], out["bias"], out["coverage_80"]) == (
+        2,
+        pytest.approx(0.2),
+        pytest.approx(-0.1),
+        0.5,
+    )
+
+
+def test_cli_bookings_and_backtest(company: Path, revline_cli: CliRunnerFn) -> None:
+    out = revline_cli("forecast", "bookings", "-w", str(company), "--as-of", "2025-10-01")
+    assert out.exit_code == 0, out.output
+    assert "Bookings forecast as of 2025-10-01" in out.stdout and "enterprise" in out.stdout
+    js = revline_cli(
+        "forecast",
+        "bookings",
+        "-w",
+        str(company),
+        "--as-of",
+        "2025-10-01",
+        "-f",
+        "json",
+        "--by",
+        "team",
+    )
+    payload = json.loads(js.stdout)
+    assert payload["totals"][0]["ds"] == "2025-10-01"
+    assert {r["unique_id"] for r in payload["totals"]} == {"total", "new", "expansion"}
+    assert "by_team" in payload and payload["deals"]
+    bt = revline_cli(
+        "forecast",
+        "backtest",
+        "-w",
+        str(company),
+        "--start",
+        "2025-10-01",
+        "--method",
+        "run_rate",
+    )
+    assert bt.exit_code == 0, bt.output
+    assert "run_rate" in bt.stdout and "revline" not in bt.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bookings", "--as-of", "2025-13-01"], "is not a date"),
+        (["bookings", "--by", "teem"], "Did you mean 'team'"),
+        (["bookings", "--as-of", "2020-01-01"], "No opportunities were created before"),
+        (["backtest", "--method", "runrate"], "Did you mean 'run_rate'"),
+        (["backtest", "--start", "2030-01-01"], "No quarter to replay"),
+    ],
+)
+def test_cli_errors_without_trace(
+    company: Path, revline_cli: CliRunnerFn, args: list[str], message: str
+) -> None:
+    out = revline_cli("forecast", *args, "-w", str(company))
+    assert out.exit_code == 2
+    assert message in out.output and "Traceback" not in out.output
+
+
+def test_oracle_told_the_outcomes_forecasts_exactly(company: Path, result: Backtest) -> None:
+    """With each deal's true probability set to its drawn outcome, the oracle's P10, P50 and
+    P90 equal the actual: its timing (won deals close on ``closed_at``), valuation and
+    booked-so-far parts add up to exactly what the backtest counts."""
+    from revline.forecast.asof import pipeline_as_of
+    from revline.forecast.oracle import Oracle
+
+    with Warehouse.open(company, read_only=True) as wh:
+        oracle = Oracle.load(wh, pipeline_as_of(wh, result.end), "USD", ("new", "expansion"))
+        oracle.deals["win_probability"] = oracle.deals["is_won"].astype(float)
+        rows = result.forecasts[result.forecasts["method"] == "revline"]
+        for as_of, grp in rows.groupby("as_of"):
+            fc = oracle.forecast(as_of, list(grp["quarter"]), np.random.default_rng(1), 50)
+            for col in ("lo_80", "forecast", "hi_80"):
+                assert fc[col].to_numpy() == pytest.approx(grp["actual"].to_numpy(), rel=1e-9)
+
+
+def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest) -> None:
+    from revline.forecast.asof import pipeline_as_of
+    from revline.forecast.oracle import Oracle, oracle_backtest
+
+    with Warehouse.open(company, read_only=True) as wh:
+        known_end = pipeline_as_of(wh, result.end)
+        revline = result.forecasts[result.forecasts["method"] == "revline"]
+        rows, loss = oracle_backtest(wh, known_end, revline, result.deals, np.random.default_rng(0))
+        oracle = Oracle.load(wh, known_end, "USD", ("new", "expansion"))
+        p = oracle.probabilities(START)
+    assert len(rows) == len(revline)
+    assert set(rows["method"]) == {"oracle"}
+    assert (rows["lo_80"] <= rows["forecast"]).all() and (rows["forecast"] <= rows["hi_80"]).all()
+    assert rows.sort_values(["as_of", "horizon"])["actual"].tolist() == pytest.approx(
+        revline.sort_values(["as_of", "horizon"])["actual"].tolist()
+    )
+    assert 0 < loss < 1
+    # Conditioning on being open can only raise a new deal's probability, except that a deal
+    # whose would-be win date has passed is certainly lost.
+    passed = (p["win_at"] < pd.Timestamp(datetime(2025, 7, 1, tzinfo=UTC))).to_numpy()
+    assert (p["p_true"].to_numpy()[passed] == 0).all()
+    rest = p[~passed]
+    assert (rest["p_true"] >= rest["win_probability"] - 1e-12).all()
+    assert (rest["p_true"] <= 1).all()
+
+
+def test_oracle_needs_truth(company: Path, tmp_path: Path) -> None:
+    from revline.forecast.contract import ForecastError
+    from revline.forecast.oracle import Oracle
+
+    with Warehouse.create(tmp_path / "empty.duckdb") as wh:
+        with pytest.raises(ForecastError, match="truth_opportunity"):
+            Oracle.load(wh, pd.DataFrame(), "USD", ("new",))

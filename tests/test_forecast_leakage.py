@@ -1,0 +1,137 @@
+"""No leakage: changing anything recorded after an as-of date leaves that date's forecast unchanged.
+
+A synthetic company is copied and its future rewritten: every history row at or after the
+as-of date is deleted or altered, the outcomes, amounts and close dates of deals closed later
+are flipped, and new opportunities (with history) are created after the date. Each
+forecaster, fitted with the same seed on the original and on the rewritten company, must give
+the same frame. A control checks that the rewrite did change what is known later, so the test
+can fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from revline.forecast.asof import pipeline_as_of
+from revline.forecast.baselines import (
+    AutoETSBaseline,
+    RunRate,
+    WeightedPipeline,
+    stage_probabilities,
+)
+from revline.forecast.contract import BaseForecaster
+from revline.forecast.forecasters import BookingsForecaster
+from revline.synth import generate
+from revline.warehouse import Warehouse
+
+AS_OF = date(2025, 7, 1)
+CUT = datetime(2025, 7, 1, tzinfo=UTC)
+
+
+def _rewrite_future(wh: Warehouse) -> None:
+    """Change everything recorded at or after CUT (values passed as parameters, not SQL text)."""
+    con = wh.con
+    with wh.transaction():
+        # Later history: drop half of it, inflate the rest.
+        con.execute(
+            "DELETE FROM opportunity_history WHERE changed_at >= ? AND hash(history_id) % 2 = 0",
+            [CUT],
+        )
+        con.execute(
+            "UPDATE opportunity_history SET amount = amount * 3, is_won = NOT is_won "
+            "WHERE changed_at >= ?",
+            [CUT],
+        )
+        # Later outcomes: flip them, change amounts and close dates.
+        con.execute(
+            "UPDATE opportunities SET is_won = NOT is_won, amount = amount * 2 + 1, "
+            "close_date = close_date + 5 WHERE closed_at >= ? OR NOT is_closed",
+            [CUT],
+        )
+        # New opportunities created after the date, with history rows.
+        con.execute(
+            "INSERT INTO opportunities SELECT * REPLACE ("
+            "'new_' || opportunity_id AS opportunity_id, 'new_' || source_id AS source_id, "
+            "created_at + INTERVAL 400 DAY AS created_at, "
+            "closed_at + INTERVAL 400 DAY AS closed_at) FROM opportunities "
+            "WHERE created_at >= ? - INTERVAL 200 DAY AND created_at < ?",
+            [CUT, CUT],
+        )
+        con.execute(
+            "INSERT INTO opportunity_history SELECT * REPLACE ("
+            "'new_' || history_id AS history_id, 'new_' || source_id AS source_id, "
+            "'new_' || opportunity_id AS opportunity_id, "
+            "changed_at + INTERVAL 400 DAY AS changed_at) FROM opportunity_history "
+            "WHERE changed_at >= ? - INTERVAL 200 DAY AND changed_at < ?",
+            [CUT, CUT],
+        )
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, Warehouse]]:
+    folder: Path = tmp_path_factory.mktemp("leak")
+    with Warehouse.create(folder / "a.duckdb") as wh:
+        generate(wh, 1500, 30, seed=3)
+    shutil.copy(folder / "a.duckdb", folder / "b.duckdb")
+    changed = Warehouse.open(folder / "b.duckdb")
+    _rewrite_future(changed)
+    original = Warehouse.open(folder / "a.duckdb", read_only=True)
+    yield original, changed
+    original.close()
+    changed.close()
+
+
+def test_the_rewrite_changed_what_is_known_later(pair: tuple[Warehouse, Warehouse]) -> None:
+    original, changed = pair
+    later = date(2027, 1, 1)
+    a, b = pipeline_as_of(original, later), pipeline_as_of(changed, later)
+    assert len(b) > len(a)
+    assert a["is_won"].sum() != b["is_won"].sum()
+
+
+def _factories(original: Warehouse) -> dict[str, Callable[[], BaseForecaster]]:
+    # The reps' stage table is a CRM setting read from the current opportunities: pin it, so
+    # the weighted pipeline is compared on the same setting.
+    probs = stage_probabilities(original)
+    return {
+        "revline": lambda: BookingsForecaster(np.random.default_rng(11)),
+        "weighted_pipeline": lambda: WeightedPipeline(
+            np.random.default_rng(11), stage_probability=probs
+        ),
+        "run_rate": lambda: RunRate(np.random.default_rng(11)),
+        "auto_ets": lambda: AutoETSBaseline(np.random.default_rng(11)),
+    }
+
+
+@pytest.mark.parametrize("name", ["revline", "weighted_pipeline", "run_rate", "auto_ets"])
+def test_forecast_ignores_the_future(name: str, pair: tuple[Warehouse, Warehouse]) -> None:
+    original, changed = pair
+    make = _factories(original)[name]
+    before = make().forecast(original, AS_OF, 2)
+    after = make().forecast(changed, AS_OF, 2)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_changing_the_past_does_change_the_forecast(
+    pair: tuple[Warehouse, Warehouse], tmp_path: Path
+) -> None:
+    """The other direction: the same rewrite one quarter earlier moves the forecast."""
+    original, _ = pair
+    path = tmp_path / "c.duckdb"
+    shutil.copy(original.path, path)
+    with Warehouse.open(path) as wh:
+        wh.con.execute("UPDATE opportunities SET is_won = NOT is_won WHERE closed_at < ?", [CUT])
+        wh.con.execute(
+            "UPDATE opportunity_history SET is_won = NOT is_won WHERE is_closed AND changed_at < ?",
+            [CUT],
+        )
+        moved = BookingsForecaster(np.random.default_rng(11)).forecast(wh, AS_OF, 2)
+    same = BookingsForecaster(np.random.default_rng(11)).forecast(original, AS_OF, 2)
+    assert not np.allclose(moved["median"], same["median"])
