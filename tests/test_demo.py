@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import CliRunnerFn
 from revline.demo import build_demo
 from revline.warehouse import Warehouse
+from revline.web.users import UserStore, users_path
 
 
 def test_demo_builds_a_company_and_summarises_it(tmp_path: Path) -> None:
@@ -48,5 +50,14 @@ def test_demo_command(tmp_path: Path, revline_cli: CliRunnerFn) -> None:
     assert result.exit_code == 0, result.output
     assert "Synthetic company" in result.stdout and "accounts: smb" in result.stdout
     assert (tmp_path / "revline.duckdb").exists()
+    # The demo ends with the board report, a working sign-in and how to open the dashboard.
+    reports = list((tmp_path / "report").glob("board-*.html"))
+    assert len(reports) == 1 and "<svg" in reports[0].read_text(encoding="utf-8")
+    match = re.search(r"user (\w+), password (\S+)", result.stdout)
+    assert match, result.stdout
+    store = UserStore(users_path(tmp_path / "revline.duckdb"))
+    assert store.authenticate(match[1], match[2]) is not None
+    assert store.authenticate(match[1], "not-the-password") is None
+    assert "revline serve -w" in result.stdout
     refused = revline_cli("demo", "--dir", str(tmp_path), "--months", "0")
     assert refused.exit_code == 2 and "Traceback" not in refused.output

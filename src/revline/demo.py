@@ -68,6 +68,14 @@ def build_demo(
         )
 
 
+def write_demo_report(warehouse: Path, quarter: str) -> Path:
+    """Write the board report (HTML) for ``quarter`` next to the demo warehouse."""
+    from revline.report import write_report
+
+    with Warehouse.open(warehouse) as wh:
+        return write_report(wh, warehouse.parent / "report" / f"board-{quarter}.html", quarter)
+
+
 def _grouped(table: ibis.Table, key: ibis.Value) -> dict[str, int]:
     frame = table.group_by(key=key).aggregate(n=table.count()).order_by("key").to_pandas()
     return {str(k): int(n) for k, n in zip(frame["key"], frame["n"], strict=True)}

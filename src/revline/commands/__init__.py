@@ -5,6 +5,36 @@ Importing this package registers them all.
 
 from __future__ import annotations
 
-from revline.commands import check, demo, ingest, metrics, org, schema, scorecard, synth
+from revline.commands import (
+    check,
+    demo,
+    diagnose,
+    forecast,
+    forecast_revenue,
+    ingest,
+    metrics,
+    org,
+    report,
+    schema,
+    scorecard,
+    seams,
+    serve,
+    synth,
+)
 
-__all__ = ["check", "demo", "ingest", "metrics", "org", "schema", "scorecard", "synth"]
+__all__ = [
+    "check",
+    "demo",
+    "diagnose",
+    "forecast",
+    "forecast_revenue",
+    "ingest",
+    "metrics",
+    "org",
+    "report",
+    "schema",
+    "scorecard",
+    "seams",
+    "serve",
+    "synth",
+]

@@ -28,8 +28,19 @@ def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same company).")] = (
         demo.DEFAULT_SEED
     ),
+    report: Annotated[
+        bool, typer.Option(help="Write the board report for the last full quarter.")
+    ] = True,
+    serve: Annotated[
+        bool, typer.Option(help="Start the dashboard when done (otherwise print how to).")
+    ] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Dashboard port.")] = 8000,
 ) -> None:
-    """Build a synthetic B2B SaaS company into a local warehouse and summarise it."""
+    """Build a synthetic B2B SaaS company, summarise it, write its board report and sign-in.
+
+    Ends by printing a local sign-in for the dashboard (user ``cro``, a fresh password each run)
+    and either starting the dashboard (``--serve``) or printing the command that does.
+    """
     with console.status("Generating the synthetic company..."):
         summary = demo.build_demo(directory, accounts=accounts, months=months, seed=seed)
     console.print(
@@ -67,10 +78,29 @@ def demo_command(
     for name, n in summary.table_rows.items():
         rows.add_row(name, f"{n:,}")
     console.print(rows)
+    warehouse = Path(summary.warehouse)
+    if report and summary.quarter:
+        with console.status(f"Writing the board report for {summary.quarter}..."):
+            written = demo.write_demo_report(warehouse, summary.quarter)
+        console.print(f"[bold]Board report[/] ({summary.quarter}): {written}")
+    from revline.web.demo import demo_login
+
+    url = f"http://127.0.0.1:{port}/"
+    login = demo_login(warehouse, url=url)
     console.print(
-        f"Next: revline check -w {summary.warehouse}   (data-quality report)\n"
-        f"      revline import TABLE FILE --mapping M.yaml -w {summary.warehouse}"
+        f"[bold]Dashboard sign-in[/]: user {login.username}, password {login.password} "
+        f"(users kept in {login.users_file})"
     )
+    console.print(
+        f"Next: revline check -w {warehouse}   (data-quality report)\n"
+        f"      revline diagnose -w {warehouse}   (where revenue leaks, and who owns it)"
+    )
+    if serve:
+        from revline.commands.serve import serve as serve_command
+
+        serve_command(warehouse=warehouse, host="127.0.0.1", port=port, precompute=True)
+    else:
+        console.print(f"Dashboard: revline serve -w {warehouse} --port {port}, then open {url}")
 
 
 def format_value(name: str, value: object) -> str:

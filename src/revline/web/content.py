@@ -1,0 +1,248 @@
+"""Building blocks of a page's data dict: figures, tables and charts from the metric registry.
+
+Every value comes from :func:`revline.metrics.api.compute_many`; the breakdown filter of a
+request (segment, region, plan or channel) is applied one way for every page: compute the
+metric ``by`` that dimension and keep the rows of the chosen value. Values are carried exactly
+as strings (``Decimal`` money keeps its digits) next to a ``display`` string formatted by
+:func:`revline.metrics.core.display`, the one formatter every interface uses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from revline.metrics.api import compute_many, get_metric
+from revline.metrics.core import display
+from revline.metrics.drill import ROWS
+from revline.web.registry import PageContext
+
+
+def exact(value: Any) -> str | None:
+    """A metric value as an exact string (``None`` for missing): Decimal digits are kept."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return None if value.is_nan() else str(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else repr(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return exact(value.item())
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+_SUPPORT: dict[tuple[str, str], bool] = {}
+
+
+def supports(ctx: PageContext, names: Sequence[str], by: str) -> list[str]:
+    """Those of ``names`` the metric layer can break down ``by`` (learned once per process).
+
+    A metric that cannot be split raises its ConfigError while its expression is built, before
+    anything runs, so this builds the expressions over the warehouse and executes nothing.
+    """
+    from revline.errors import ConfigError
+    from revline.metrics.frame import build_frame
+    from revline.metrics.gtm_frame import build_gtm_frame
+    from revline.model.mrr import build_model
+
+    todo = [n for n in names if (n, by) not in _SUPPORT]
+    if todo:
+        with build_model(ctx.warehouse.ibis, ctx.settings) as model:
+            built: dict[str, object] = {}
+            for name in todo:
+                metric = get_metric(name)
+                if metric.frame not in built:
+                    build = build_gtm_frame if metric.frame == "gtm" else build_frame
+                    built[metric.frame] = build(model, ctx.period, by)
+                try:
+                    metric.compute(built[metric.frame])
+                    _SUPPORT[(name, by)] = True
+                except ConfigError:
+                    _SUPPORT[(name, by)] = False
+    return [n for n in names if _SUPPORT[(n, by)]]
+
+
+def compute(
+    ctx: PageContext, names: Sequence[str], period: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Metrics ``names`` over ``period`` (default the page's period; a grain gives a trend),
+    filtered to the request's breakdown value (the breakdown column is dropped).
+
+    With a breakdown filter, metrics the metric layer cannot split that way are left out of the
+    result (:func:`figures` shows them as not available for the filter).
+    """
+    chosen = ctx.filters.breakdown
+    if chosen is None:
+        return compute_many(
+            list(names), period or ctx.period, warehouse=ctx.warehouse, settings=ctx.settings
+        )
+    dim, value = chosen
+    able = supports(ctx, names, dim)
+    if not able:
+        return {}
+    frames = compute_many(
+        able, period or ctx.period, dim, warehouse=ctx.warehouse, settings=ctx.settings
+    )
+    return {
+        name: frame[frame[dim].astype(str) == value].drop(columns=[dim]).reset_index(drop=True)
+        for name, frame in frames.items()
+    }
+
+
+def drill_url(ctx: PageContext, metric: str, period: str, **extra: str | None) -> str | None:
+    """The drill-down URL of a figure (``None`` when the metric has no row-level drill-down)."""
+    if metric not in ROWS:
+        return None
+    chosen = ctx.filters.breakdown
+    query: dict[str, str] = {"period": period}
+    if chosen:
+        query["by"], query["value"] = chosen
+    query.update({k: v for k, v in extra.items() if v})
+    return f"/rows/{metric}?{urlencode(query)}"
+
+
+ACRONYMS = frozenset({"mrr", "arr", "nrr", "grr", "cac", "ltv", "arpa", "tcv", "sm", "sdr", "t12m"})
+
+
+def label_of(metric: str) -> str:
+    """A readable label for a metric name: ``new_mrr`` -> ``New MRR``."""
+    words = [w.upper() if w in ACRONYMS else w for w in metric.split("_")]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def figure(
+    ctx: PageContext, metric: str, value: Any, period: str, label: str = ""
+) -> dict[str, Any]:
+    """One headline figure: the metric's value in ``period`` with unit, owner and drill link."""
+    m = get_metric(metric)
+    return {
+        "id": metric,
+        "metric": metric,
+        "label": label or label_of(metric),
+        "period": period,
+        "unit": m.unit,
+        "value": exact(value),
+        "display": display(value, m.unit),
+        "owner": ctx.org.metric_owner(m.name, m.owner).function,
+        "drill": drill_url(ctx, metric, period),
+    }
+
+
+def pick(frame: pd.DataFrame, period: str) -> Any:
+    """The value of ``period`` in a computed frame (``None`` when the period has no row)."""
+    rows = frame[frame["period"] == period]
+    return rows["value"].iloc[0] if len(rows) else None
+
+
+def grain_of(period: str) -> str:
+    """The grain of a period label: ``2025-07`` month, ``2025-Q3`` quarter, ``2025`` year."""
+    return "quarter" if "Q" in period.upper() else "month" if "-" in period else "year"
+
+
+def compute_grain(ctx: PageContext, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Metrics ``names`` over every period of the page period's grain: the page's figures and
+    trends from one computation (the metric layer costs the same for one period or all)."""
+    return compute(ctx, names, grain_of(ctx.period))
+
+
+def figures(
+    ctx: PageContext,
+    names: Sequence[str],
+    labels: dict[str, str] | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> list[dict[str, Any]]:
+    """Headline figures of ``names`` in the page's period (from ``frames`` when given, else
+    computed together). A metric the breakdown filter cannot split has no value and a
+    ``note`` saying so."""
+    frames = compute(ctx, names) if frames is None else frames
+    labels = labels or {}
+    out = []
+    for name in names:
+        frame = frames.get(name)
+        value = None if frame is None else pick(frame, ctx.period)
+        item = figure(ctx, name, value, ctx.period, labels.get(name, ""))
+        if frame is None:
+            dim = (ctx.filters.breakdown or ("",))[0]
+            item["drill"] = None
+            item["note"] = f"not available by {dim}"
+        out.append(item)
+    return out
+
+
+def column(key: str, label: str, unit: str = "text") -> dict[str, str]:
+    """A table column: ``unit`` is a metric unit (values shown through ``display``) or text."""
+    return {"key": key, "label": label, "unit": unit}
+
+
+def cell(value: Any, unit: str) -> dict[str, Any]:
+    """A table cell: exact value and its display string."""
+    if unit == "text":
+        text = (
+            "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        )
+        return {"value": text, "display": text}
+    return {"value": exact(value), "display": display(value, unit)}
+
+
+def table(
+    table_id: str,
+    title: str,
+    columns: list[dict[str, str]],
+    rows: Iterable[dict[str, Any]],
+    links: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A table: ``rows`` map column keys to raw values; ``links`` maps a column key to the
+    row key holding that cell's drill-down URL."""
+    out_rows = []
+    for row in rows:
+        out = {c["key"]: cell(row.get(c["key"]), c["unit"]) for c in columns}
+        for key, link_key in (links or {}).items():
+            if row.get(link_key):
+                out[key]["link"] = row[link_key]
+        out_rows.append(out)
+    return {"id": table_id, "title": title, "columns": columns, "rows": out_rows}
+
+
+def chart(
+    chart_id: str, title: str, kind: str, rows: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
+    """A chart: ``kind`` names a :mod:`revline.charts` function (e.g. ``arr_trend``), ``rows``
+    its data (JSON-able records). The HTML view renders it to SVG; the JSON twin has the data."""
+    return {"id": chart_id, "title": title, "kind": kind, "rows": rows, "options": options}
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-able records, values exact (money as Decimal strings)."""
+    out = []
+    for row in frame.to_dict(orient="records"):
+        out.append({str(k): (exact(v) if not isinstance(v, str) else v) for k, v in row.items()})
+    return out
+
+
+def by_dimension(
+    ctx: PageContext, names: Sequence[str], by: str
+) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """Metrics ``names`` in the page's period broken down ``by`` a dimension (unfiltered by the
+    breakdown filter, which is the same kind of slice): group values and name -> group -> value."""
+    frames = compute_many(
+        list(names), ctx.period, by, warehouse=ctx.warehouse, settings=ctx.settings
+    )
+    groups: list[str] = []
+    values: dict[str, dict[str, Any]] = {}
+    for name, frame in frames.items():
+        rows = frame[frame["period"] == ctx.period]
+        values[name] = {str(g): v for g, v in zip(rows[by], rows["value"], strict=True)}
+        groups.extend(str(g) for g in rows[by])
+    return sorted(dict.fromkeys(groups)), values

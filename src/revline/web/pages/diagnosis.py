@@ -1,0 +1,88 @@
+"""The diagnosis page: where the revenue engine leaks, who owns each leak, what it costs.
+
+It asks :func:`revline.diagnose.diagnose` (the same ranked findings as ``revline diagnose``)
+and lays them out as one table plus a table of evidence; it computes nothing itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from revline.web.content import column, table
+from revline.web.registry import Page, PageContext, register
+
+TOP = 10
+
+
+def diagnosis(ctx: PageContext) -> dict[str, Any]:
+    from revline.diagnose import diagnose
+
+    result = diagnose(ctx.warehouse, ctx.period, org=ctx.org)
+    top = result.top(TOP)
+    findings = [
+        {
+            "rank": i,
+            "problem": f.problem,
+            "owner": f.owner_label,
+            "at_stake": f.at_stake,
+            "confidence": f.confidence,
+            "method": f.method,
+            "rows": f.drill.describe(),
+        }
+        for i, f in enumerate(top, start=1)
+    ]
+    evidence = [
+        {"rank": i, "figure": name, "value": value, "at_stake_method": f.at_stake_method}
+        for i, f in enumerate(top, start=1)
+        for name, value in f.evidence
+    ]
+    return {
+        "tables": [
+            table(
+                "findings",
+                f"Top {len(top)} of {len(result.findings)} findings, {result.period}",
+                [
+                    column("rank", "#"),
+                    column("problem", "Problem"),
+                    column("owner", "Owner"),
+                    column("at_stake", "ARR at stake", "currency"),
+                    column("confidence", "Confidence", "ratio"),
+                    column("method", "How it was measured"),
+                    column("rows", "Rows behind it"),
+                ],
+                findings,
+            ),
+            table(
+                "evidence",
+                "Evidence",
+                [
+                    column("rank", "#"),
+                    column("figure", "Figure"),
+                    column("value", "Value"),
+                    column("at_stake_method", "How the revenue at stake was measured"),
+                ],
+                evidence,
+            ),
+        ],
+        "notes": [
+            "Ranked by revenue at stake weighted by confidence; findings without a money "
+            "figure come last.",
+            f"Lead comparisons use leads created {result.lead_window[0]} to "
+            f"{result.lead_window[1]}; onboardings handed over {result.onboarding_window[0]} to "
+            f"{result.onboarding_window[1]}.",
+        ],
+    }
+
+
+register(
+    Page(
+        name="diagnosis",
+        title="Diagnosis",
+        functions=(),
+        data=diagnosis,
+        description="Where revenue leaks, who owns each leak and what it puts at stake.",
+        filters=("period",),
+        precompute=False,
+        order=85,
+    )
+)

@@ -1,0 +1,255 @@
+"""Users, roles and API tokens, kept in a small SQLite file next to the warehouse.
+
+Why SQLite and not the warehouse: the server holds the DuckDB file open (read-only), and DuckDB
+lets one process write at a time, so ``revline users add`` must not need the warehouse. SQLite
+takes short write locks per statement, so the CLI and a running server share the file safely.
+
+Passwords are hashed with scrypt (stdlib :func:`hashlib.scrypt`, a random 16-byte salt per
+user); API tokens are 256-bit random strings stored only as their SHA-256 (a token is already
+high-entropy, so a fast hash suffices and lookups stay O(1)). The session-signing key is
+generated once and kept in the same file, so sessions survive a restart.
+
+Roles: ``admin`` (everything, and the user list), ``exec`` (the CRO: every page and every row),
+``lead`` (a function lead: the pages and rows of their functions), ``viewer`` (every page's
+figures, read-only, but no row-level drill-downs or CSV).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from revline.errors import ConfigError, unknown
+
+ROLES: tuple[str, ...] = ("admin", "exec", "lead", "viewer")
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+MIN_PASSWORD = 8
+#: scrypt cost: n=2**14, r=8, p=1 (16 MiB, ~50 ms): OWASP's minimum recommendation.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+TOKEN_PREFIX = "rl_"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY, role TEXT NOT NULL, functions TEXT NOT NULL,
+    password TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    label TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user: name, role and (for a lead) the functions they lead."""
+
+    username: str
+    role: str
+    functions: tuple[str, ...]
+    created_at: str = ""
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in ("admin", "exec")
+
+
+def users_path(warehouse: str | Path) -> Path:
+    """The user store of a warehouse: ``revline.duckdb`` -> ``revline.users.sqlite``."""
+    path = Path(warehouse)
+    return path.with_name(f"{path.stem}.users.sqlite")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64) for ``password`` with a fresh random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches ``stored`` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except ValueError:
+        return False
+    return scheme == "scrypt" and hmac.compare_digest(got, expected)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+class UserStore:
+    """The users, tokens and session key of one warehouse (a SQLite file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise ConfigError(
+                f"Cannot keep users at {self.path}: folder {self.path.parent} does not exist.",
+                hint="Create the warehouse first (revline init) or pass an existing folder.",
+            )
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            with db:  # commits, or rolls back on error
+                yield db
+        finally:
+            db.close()
+
+    # -- users -----------------------------------------------------------------------------
+    def add(
+        self,
+        username: str,
+        password: str,
+        role: str,
+        functions: Sequence[str] = (),
+        known_functions: Sequence[str] | None = None,
+    ) -> User:
+        """Add a user (an existing name is an error: remove it first)."""
+        if not _USERNAME.match(username):
+            raise ConfigError(
+                f"User name {username!r} is not valid.",
+                hint="Use 1-64 letters, digits, '_', '.', '@' or '-'.",
+            )
+        if role not in ROLES:
+            raise ConfigError(unknown("role", role, ROLES), hint="Pick one of the roles.")
+        if len(password) < MIN_PASSWORD:
+            raise ConfigError(
+                f"The password of {username!r} has {len(password)} characters.",
+                hint=f"Use at least {MIN_PASSWORD}.",
+            )
+        if role == "lead" and not functions:
+            raise ConfigError(
+                f"Lead {username!r} has no functions.",
+                hint="Name the functions they lead, e.g. --function marketing.",
+            )
+        if role != "lead" and functions:
+            raise ConfigError(
+                f"Functions were given for {username!r}, whose role is {role!r}.",
+                hint="Only the lead role is limited to functions; drop --function.",
+            )
+        for name in functions:
+            if known_functions is not None and name not in known_functions:
+                raise ConfigError(unknown("function", name, known_functions))
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self._db() as db:
+                db.execute(
+                    "INSERT INTO users VALUES (?, ?, ?, ?, ?)",
+                    (username, role, ",".join(functions), hash_password(password), created),
+                )
+        except sqlite3.IntegrityError:
+            raise ConfigError(
+                f"User {username!r} already exists in {self.path}.",
+                hint=f"Remove it first: revline users remove {username}",
+            ) from None
+        return User(username, role, tuple(functions), created)
+
+    def remove(self, username: str) -> None:
+        """Remove a user and their tokens."""
+        with self._db() as db:
+            gone = db.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount
+        if not gone:
+            raise ConfigError(
+                unknown("user", username, [u.username for u in self.list()]),
+                hint="List users with: revline users list",
+            )
+
+    def list(self) -> list[User]:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT username, role, functions, created_at FROM users ORDER BY username"
+            ).fetchall()
+        return [User(r[0], r[1], tuple(f for f in r[2].split(",") if f), r[3]) for r in rows]
+
+    def get(self, username: str) -> User | None:
+        with self._db() as db:
+            row = db.execute(
+                "SELECT username, role, functions, created_at FROM users WHERE username = ?",
+                (username,),
+            ).fetchone()
+        return (
+            None
+            if row is None
+            else User(row[0], row[1], tuple(f for f in row[2].split(",") if f), row[3])
+        )
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user when the password is right, else ``None`` (same work either way)."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT password FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        ok = check_password(password, row[0] if row else _DUMMY_HASH)
+        return self.get(username) if ok and row else None
+
+    # -- tokens ----------------------------------------------------------------------------
+    def create_token(self, username: str, label: str = "api") -> str:
+        """A new API token for ``username``, returned once (only its hash is stored)."""
+        if self.get(username) is None:
+            raise ConfigError(
+                unknown("user", username, [u.username for u in self.list()]),
+                hint="Add the user first: revline users add",
+            )
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?)",
+                (_token_hash(token), username, label, created),
+            )
+        return token
+
+    def user_for_token(self, token: str) -> User | None:
+        with self._db() as db:
+            row = db.execute(
+                "SELECT username FROM tokens WHERE token_hash = ?", (_token_hash(token),)
+            ).fetchone()
+        return None if row is None else self.get(row[0])
+
+    def token_count(self, username: str) -> int:
+        with self._db() as db:
+            row = db.execute(
+                "SELECT count(*) FROM tokens WHERE username = ?", (username,)
+            ).fetchone()
+        return int(row[0])
+
+    # -- the session-signing key -------------------------------------------------------------
+    def secret_key(self) -> str:
+        """The key that signs session cookies: created once, then read back."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('secret_key', ?)", (secrets.token_urlsafe(48),)
+            )
+            row = db.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()
+        return str(row[0])
