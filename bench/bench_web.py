@@ -14,7 +14,10 @@ What it does: adds a ``bench`` user with an API token to the warehouse's user st
 2. **precomputed**: ``--users`` concurrent clients (httpx, asyncio) each make ``--requests``
    requests over a random mix of every page's HTML and JSON twin; p50/p95 per kind. Twice:
    users who read a page before the next click (``--think``, mean 1 s), then a closed loop
-   with no think time (a stress test: latency there is about users / throughput).
+   with no think time (a stress test: latency there is about users / throughput). Before
+   them, a single-user sequential baseline over every URL, with the stylesheet (no work at
+   all) as a reference in the same process; after each run, what stalled the server in it
+   (full garbage collections, event-loop lag: the server's own counters, ``/api/status``).
 
 It appends the figures, the machine and the date to ``bench/web_results.md``.
 """
@@ -160,7 +163,7 @@ def baseline(base: str, headers: dict[str, str], names: list[str], rounds: int) 
     return [*lines, ""]
 
 
-Warm = tuple[dict[str, list[float]], int, float]
+Warm = tuple[dict[str, list[float]], int, float, tuple[float, int]]
 
 
 def cold(base: str, headers: dict[str, str], names: list[str]) -> Cold:
@@ -203,16 +206,29 @@ async def load(
             if think:
                 await asyncio.sleep(rng.expovariate(1 / think))
 
+    lag = [0.0, 0]  # the client's own event-loop lag: longest (ms), ticks over 100 ms
+
+    async def watch() -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + 0.05
+            await asyncio.sleep(0.05)
+            late = max(0.0, loop.time() - due) * 1000
+            lag[0] = max(lag[0], late)
+            lag[1] += late > 100
+
     started = time.perf_counter()
+    watcher = asyncio.get_running_loop().create_task(watch())
     async with httpx.AsyncClient(
         base_url=base, headers=headers, timeout=600, limits=limits
     ) as client:
         await asyncio.gather(*(user(client, random.Random(seed + i)) for i in range(users)))
-    return latencies, errors, time.perf_counter() - started
+    watcher.cancel()
+    return latencies, errors, time.perf_counter() - started, (lag[0], int(lag[1]))
 
 
 def table(args: argparse.Namespace, warm: Warm, think: float, stalls: str) -> list[str]:
-    latencies, errors, seconds = warm
+    latencies, errors, seconds, (client_lag, client_late) = warm
     total = sum(len(v) for v in latencies.values())
     how = (
         f"each waiting a random think time (exponential, mean {think:g} s) between requests"
@@ -232,7 +248,11 @@ def table(args: argparse.Namespace, warm: Warm, think: float, stalls: str) -> li
             f"| {kind} | {len(ms):,} | {percentile(ms, 50):.1f} | {percentile(ms, 95):.1f} | "
             f"{max(ms):.1f} |"
         )
-    return [*lines, "", stalls, ""]
+    client = (
+        f"- client (the users' own event loop, same 2 cores): longest lag {client_lag:.0f} ms, "
+        f"{client_late} ticks of 50 ms woke more than 100 ms late"
+    )
+    return [*lines, "", stalls, client, ""]
 
 
 def report(

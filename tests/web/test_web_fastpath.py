@@ -116,3 +116,20 @@ def test_monitor_sees_loop_lag_and_collections_and_settle_freezes() -> None:
     assert report["settles"] == 1 and report["gc_frozen_objects"] > 0
     assert gc.get_freeze_count() == 0  # stop hands the objects back
     assert monitor._on_gc not in gc.callbacks
+
+
+def test_gzip_is_prebuilt_and_each_encoding_has_its_own_etag(web: WebSetup) -> None:
+    with web.client() as client:
+        auth = web.auth("chief")
+        plain = client.get("/api/definitions", headers={**auth, "Accept-Encoding": "identity"})
+        packed = client.get("/api/definitions", headers={**auth, "Accept-Encoding": "gzip"})
+        assert "content-encoding" not in plain.headers
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.content == plain.content  # httpx decodes: the same JSON
+        assert packed.headers["etag"] != plain.headers["etag"]
+        assert packed.headers["vary"] == "Accept-Encoding"
+        stale = client.get(
+            "/api/definitions",
+            headers={**auth, "Accept-Encoding": "gzip", "If-None-Match": plain.headers["etag"]},
+        )
+        assert stale.status_code == 200  # the identity ETag does not validate the gzip bytes

@@ -9,11 +9,14 @@ dictionary look-up and a write of bytes, on the event loop, without a thread hop
 ETags are the SHA-256 of the bytes (strong validators). Responses carry ``Cache-Control:
 private, no-cache``: a browser keeps the page but asks again each time (it holds figures only
 this user may see), and the server answers ``304 Not Modified`` without a body when nothing
-changed. The stylesheet is read once and served from memory with the same validator.
+changed. Bodies over 1 KiB are also compressed once, when built, and sent gzipped to clients
+that accept it (pages of 20-150 KB shrink about tenfold: less to write, read and parse per
+request). The stylesheet is read once and served from memory the same way.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -29,28 +32,40 @@ V = TypeVar("V")
 
 #: Authenticated answers: the browser may keep them but must revalidate (ETag) each time.
 PRIVATE = "private, no-cache"
+#: Bodies above this many bytes are also kept gzipped (compressed once, when built).
+GZIP_MIN = 1024
 
 
 @dataclass(frozen=True)
 class Prebuilt:
-    """A response body built once: its bytes, media type and ETag."""
+    """A response body built once: its bytes (and gzip bytes), media type and ETags."""
 
     body: bytes
     media_type: str
     etag: str
     cache_control: str = PRIVATE
+    gzipped: bytes | None = None
 
     @classmethod
     def of(cls, body: bytes, media_type: str, cache_control: str = PRIVATE) -> Prebuilt:
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        return cls(body, media_type, etag, cache_control)
+        packed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) > GZIP_MIN else None
+        if packed is not None and len(packed) >= len(body):
+            packed = None
+        return cls(body, media_type, etag, cache_control, packed)
 
     def response(self, request: Request) -> Response:
-        """The bytes, or ``304`` if the client already holds them (``If-None-Match``)."""
-        headers = {"ETag": self.etag, "Cache-Control": self.cache_control}
+        """The bytes (gzipped once, if the client takes gzip), or ``304`` if the client
+        already holds them (``If-None-Match``). Each encoding has its own ETag."""
+        packed = self.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+        etag = self.etag[:-1] + '-gz"' if packed else self.etag
+        headers = {"ETag": etag, "Cache-Control": self.cache_control, "Vary": "Accept-Encoding"}
         sent = request.headers.get("if-none-match")
-        if sent is not None and self.etag in (tag.strip() for tag in sent.split(",")):
+        if sent is not None and etag in (tag.strip() for tag in sent.split(",")):
             return Response(status_code=304, headers=headers)
+        if packed:
+            headers["Content-Encoding"] = "gzip"
+            return Response(self.gzipped, media_type=self.media_type, headers=headers)
         return Response(self.body, media_type=self.media_type, headers=headers)
 
 

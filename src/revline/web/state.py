@@ -66,7 +66,7 @@ class WebState:
         warehouse: str | Path,
         org_path: str | Path | None = None,
         cache_size: int = 512,
-        frame_cache_size: int = 2048,
+        frame_cache_size: int = 512,
     ) -> None:
         self.path = str(warehouse)
         self._warehouse = Warehouse.open(warehouse, read_only=True)
