@@ -182,8 +182,10 @@ def test_oracle_told_the_outcomes_forecasts_exactly(company: Path, result: Backt
         oracle = Oracle.load(wh, pipeline_as_of(wh, result.end), "USD", ("new", "expansion"))
         oracle.deals["win_probability"] = oracle.deals["is_won"].astype(float)
         rows = result.forecasts[result.forecasts["method"] == "revline"]
-        for as_of, grp in rows.groupby("as_of"):
-            fc = oracle.forecast(as_of, list(grp["quarter"]), np.random.default_rng(1), 50)
+        for day, grp in rows.groupby("as_of"):
+            fc = oracle.forecast(
+                pd.Timestamp(str(day)).date(), list(grp["quarter"]), np.random.default_rng(1), 50
+            )
             for col in ("lo_80", "forecast", "hi_80"):
                 assert fc[col].to_numpy() == pytest.approx(grp["actual"].to_numpy(), rel=1e-9)
 
@@ -218,6 +220,8 @@ def test_oracle_needs_truth(company: Path, tmp_path: Path) -> None:
     from revline.forecast.contract import ForecastError
     from revline.forecast.oracle import Oracle
 
-    with Warehouse.create(tmp_path / "empty.duckdb") as wh:
-        with pytest.raises(ForecastError, match="truth_opportunity"):
-            Oracle.load(wh, pd.DataFrame(), "USD", ("new",))
+    with (
+        Warehouse.create(tmp_path / "empty.duckdb") as wh,
+        pytest.raises(ForecastError, match="truth_opportunity"),
+    ):
+        Oracle.load(wh, pd.DataFrame(), "USD", ("new",))

@@ -5,8 +5,9 @@ Bookings of a quarter = deals already won in it before the as-of date (known exa
 + deals not yet created that will be created and won within it (:mod:`revline.forecast.uncreated`).
 A Monte Carlo over deals (:mod:`revline.forecast.simulate`) turns these into P10/P50/P90 per
 type, segment, owner and team. Assumptions: deals close independently given their cell; the
-conversion and yield of the past year hold for the next two quarters; amounts of open deals do
-not change before they close. The only randomness is the injected generator.
+conversion and yield of the past year hold for the next two quarters; an open deal's amount
+moves to what it books as past deals' amounts did (its cell's close ratio). The only
+randomness is the injected generator.
 
 >>> from revline.forecast.bookings import BookingsSettings
 >>> BookingsSettings().types
@@ -45,7 +46,7 @@ class BookingsSettings:
     lookback_days: int = 365
     step_days: int = 14
     #: Pseudo-deals a cell's rate is shrunk towards its parent's with.
-    shrinkage: float = 10.0
+    shrinkage: float = 5.0
     #: Days of recent creation that set the pace of pipeline not yet created.
     trailing_days: int = 91
     #: How many open deals the "deals that matter most" list keeps.
@@ -85,7 +86,9 @@ def fit_bookings(
 ) -> BookingsModel:
     """Learn the conversion and creation rates from the data known strictly before ``as_of``."""
     s = settings or BookingsSettings()
-    known = pipeline_as_of(wh, as_of)
+    # Row order from the engine is not guaranteed: sort, so that resampling and float sums
+    # (and so the draws of a seeded generator) do not depend on it.
+    known = pipeline_as_of(wh, as_of).sort_values("opportunity_id", ignore_index=True)
     if known.empty:
         raise ForecastError(
             f"No opportunities were created before {as_of}.",
@@ -108,6 +111,7 @@ def fit_bookings(
     if len(settled) >= s.min_snapshots:
         days = settled
     train = cv.training_rows(wh, as_of, days, known, valuer, s.types)
+    train = train.sort_values(["snapshot", "opportunity_id"], ignore_index=True)
     train["segment"] = train["segment"].fillna("unknown").astype(str)
     edges = cv.Bands(train)
     parts = [
@@ -131,7 +135,9 @@ def fit_bookings(
     deals = cv.add_features(known[is_open], as_of, edges, (d1, d2))
     # Early-stage amounts are the rep's estimates; the booked amount differs. The close ratio
     # (value booked / value at the snapshot, over deals that went on to win) corrects that.
-    final = train["opportunity_id"].map(dict(zip(known["opportunity_id"], known["value"])))
+    final = train["opportunity_id"].map(
+        dict(zip(known["opportunity_id"], known["value"], strict=True))
+    )
     wins = train[train["win_ever"] & (train["value"] > 0)].assign(
         ratio=lambda t: final[t.index].astype(float) / t["value"]
     )

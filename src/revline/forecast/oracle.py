@@ -129,7 +129,8 @@ def oracle_backtest(
     """
     oracle = Oracle.load(wh, known_end, currency, types)
     out = []
-    for as_of, grp in revline.groupby("as_of", sort=True):
+    for day, grp in revline.groupby("as_of", sort=True):
+        as_of = pd.Timestamp(str(day)).date()
         targets = list(grp.sort_values("horizon")["quarter"])
         fc = oracle.forecast(as_of, targets, rng)
         fc = fc.merge(grp[["quarter", "horizon", "actual"]], on="quarter")
@@ -138,8 +139,8 @@ def oracle_backtest(
     frame["error"] = (frame["forecast"] - frame["actual"]) / frame["actual"]
     frame["covered"] = (frame["lo_80"] <= frame["actual"]) & (frame["actual"] <= frame["hi_80"])
     scored = []
-    for as_of, grp in deals.groupby("as_of", sort=True):
-        p = oracle.probabilities(as_of)[["opportunity_id", "p_true"]]
+    for day, grp in deals.groupby("as_of", sort=True):
+        p = oracle.probabilities(pd.Timestamp(str(day)).date())[["opportunity_id", "p_true"]]
         scored.append(grp.merge(p, on="opportunity_id"))
     both = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame()
     loss = (
