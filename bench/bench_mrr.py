@@ -25,8 +25,10 @@ own child process, so that its peak memory (``ru_maxrss``) is its own:
 - **pandas**: a straightforward pandas version (``repeat`` to months, ``merge``, ``groupby``,
   ``shift``), exact in ``int64`` (Python integers only for converted currencies).
 
-All four must give the same movement rows (account, month, kind, amount); the figures, the
-ratios and the machine are appended to ``bench/mrr_results.md``. Settings: billed MRR, churn at
+All four must give the same movement rows (account, month, kind, amount in whole cents),
+checked in DuckDB on the rows each child saved (so no child holds a copy for the check and its
+peak memory is its own); the figures, the ratios, the peak memory and the machine are appended
+to ``bench/mrr_results.md``. Settings: billed MRR, churn at
 the scheduled end, past-due handling off (the baselines do not model dunning; revline with its
 default 30-day dunning window is timed as well, for reference).
 """

@@ -22,22 +22,22 @@ FROM (
     COALESCE(LAG(`t12`.`end`) OVER (ORDER BY `t12`.`month_idx` ASC), CAST(0 AS NUMERIC)) AS `start`
   FROM (
     SELECT
-      `t11`.`month_idx`,
-      `t11`.`month`,
+      `t10`.`month_idx`,
+      `t10`.`month`,
       COALESCE(`t9`.`new`, CAST(0 AS NUMERIC)) AS `new`,
       COALESCE(`t9`.`reactivation`, CAST(0 AS NUMERIC)) AS `reactivation`,
       COALESCE(`t9`.`expansion`, CAST(0 AS NUMERIC)) AS `expansion`,
       COALESCE(`t9`.`contraction`, CAST(0 AS NUMERIC)) AS `contraction`,
       COALESCE(`t9`.`churn`, CAST(0 AS NUMERIC)) AS `churn`,
-      SUM(COALESCE(`t8`.`d_end`, CAST(0 AS NUMERIC))) OVER (ORDER BY `t11`.`month_idx` ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `end`,
-      SUM(COALESCE(`t8`.`d_count`, 0)) OVER (ORDER BY `t11`.`month_idx` ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `customers`
+      SUM(COALESCE(`t11`.`d_end`, CAST(0 AS NUMERIC))) OVER (ORDER BY `t10`.`month_idx` ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `end`,
+      SUM(COALESCE(`t11`.`d_count`, 0)) OVER (ORDER BY `t10`.`month_idx` ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `customers`
     FROM (
       SELECT
-        CAST(`t4`.`month_idx` AS INT64) AS `month_idx`,
+        CAST(`t3`.`month_idx` AS INT64) AS `month_idx`,
         DATE(
-          CAST(CAST(FLOOR(ieee_divide(CAST(`t4`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
+          CAST(CAST(FLOOR(ieee_divide(CAST(`t3`.`month_idx` AS INT64), 12)) AS INT64) AS INT64),
           CAST((
-            MOD(CAST(`t4`.`month_idx` AS INT64), 12)
+            MOD(CAST(`t3`.`month_idx` AS INT64), 12)
           ) + 1 AS INT64),
           1
         ) AS `month`
@@ -107,50 +107,50 @@ FROM (
               ) - 1
             )
           )
-      ) AS `t4`
-    ) AS `t11`
+      ) AS `t3`
+    ) AS `t10`
     LEFT OUTER JOIN (
       SELECT
-        `t1`.`month_idx`,
-        SUM(IF(`t1`.`movement` = 'new', `t1`.`amount`, CAST(0 AS NUMERIC))) AS `new`,
-        SUM(IF(`t1`.`movement` = 'reactivation', `t1`.`amount`, CAST(0 AS NUMERIC))) AS `reactivation`,
-        SUM(IF(`t1`.`movement` = 'expansion', `t1`.`amount`, CAST(0 AS NUMERIC))) AS `expansion`,
-        SUM(IF(`t1`.`movement` = 'contraction', `t1`.`amount`, CAST(0 AS NUMERIC))) AS `contraction`,
-        SUM(IF(`t1`.`movement` = 'churn', `t1`.`amount`, CAST(0 AS NUMERIC))) AS `churn`
+        `t5`.`month_idx`,
+        SUM(IF(`t5`.`movement` = 'new', `t5`.`amount`, CAST(0 AS NUMERIC))) AS `new`,
+        SUM(IF(`t5`.`movement` = 'reactivation', `t5`.`amount`, CAST(0 AS NUMERIC))) AS `reactivation`,
+        SUM(IF(`t5`.`movement` = 'expansion', `t5`.`amount`, CAST(0 AS NUMERIC))) AS `expansion`,
+        SUM(IF(`t5`.`movement` = 'contraction', `t5`.`amount`, CAST(0 AS NUMERIC))) AS `contraction`,
+        SUM(IF(`t5`.`movement` = 'churn', `t5`.`amount`, CAST(0 AS NUMERIC))) AS `churn`
       FROM (
         SELECT
           `t0`.`account_id`,
           `t0`.`first_idx` AS `month_idx`,
           `t0`.`movement`,
-          `t0`.`prev_mrr` AS `start_mrr`,
-          `t0`.`mrr` AS `end_mrr`,
-          `t0`.`amount`,
+          CAST(CAST(`t0`.`prev_cents` AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `start_mrr`,
+          CAST(CAST(`t0`.`mrr_cents` AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `end_mrr`,
+          CAST(CAST(`t0`.`amount_cents` AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `amount`,
           FALSE AS `delinquent`
         FROM `_revline_pieces` AS `t0`
         WHERE
           `t0`.`movement` IN ('new', 'reactivation', 'expansion', 'contraction', 'churn')
-      ) AS `t1`
+      ) AS `t5`
       GROUP BY
         1
     ) AS `t9`
-      ON `t11`.`month_idx` = `t9`.`month_idx`
+      ON `t10`.`month_idx` = `t9`.`month_idx`
     LEFT OUTER JOIN (
       SELECT
-        `t5`.`month_idx`,
-        SUM(`t5`.`d_end`) AS `d_end`,
-        SUM(`t5`.`d_count`) AS `d_count`
+        `t4`.`month_idx`,
+        CAST(CAST(CAST(SUM(`t4`.`d_end`) AS INT64) AS NUMERIC) * CAST('0.01' AS NUMERIC) AS NUMERIC) AS `d_end`,
+        SUM(`t4`.`d_count`) AS `d_count`
       FROM (
         SELECT
           *
         FROM (
           SELECT
             `t0`.`first_idx` AS `month_idx`,
-            `t0`.`mrr` AS `d_end`,
+            `t0`.`mrr_cents` AS `d_end`,
             1 AS `d_count`
           FROM `_revline_pieces` AS `t0`
           WHERE
-            `t0`.`mrr` > 0
-        ) AS `t2`
+            `t0`.`mrr_cents` > 0
+        ) AS `t1`
         UNION ALL
         SELECT
           *
@@ -158,18 +158,18 @@ FROM (
           SELECT
             `t0`.`last_idx` + 1 AS `month_idx`,
             -(
-              `t0`.`mrr`
+              `t0`.`mrr_cents`
             ) AS `d_end`,
             -1 AS `d_count`
           FROM `_revline_pieces` AS `t0`
           WHERE
-            `t0`.`mrr` > 0 AND `t0`.`last_idx` < 24305
-        ) AS `t3`
-      ) AS `t5`
+            `t0`.`mrr_cents` > 0 AND `t0`.`last_idx` < 24305
+        ) AS `t2`
+      ) AS `t4`
       GROUP BY
         1
-    ) AS `t8`
-      ON `t11`.`month_idx` = `t8`.`month_idx`
+    ) AS `t11`
+      ON `t10`.`month_idx` = `t11`.`month_idx`
   ) AS `t12`
 ) AS `t13`
 ORDER BY

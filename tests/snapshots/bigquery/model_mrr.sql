@@ -1,40 +1,25 @@
 SELECT
-  `t13`.`subscription_id`,
-  `t13`.`account_id`,
-  `t13`.`plan_id`,
-  `t13`.`currency`,
-  `t9`.`rate_mul`,
-  `t9`.`rate_div`,
-  GREATEST(`t13`.`p_first`, `t9`.`run_first`) AS `first_idx`,
-  LEAST(`t13`.`p_last`, `t9`.`run_last`) AS `last_idx`,
-  `t13`.`billable_from`,
+  `t14`.`subscription_id`,
+  `t14`.`account_id`,
+  `t14`.`plan_id`,
+  `t14`.`currency`,
+  `t10`.`rate_mul`,
+  `t10`.`rate_div`,
+  GREATEST(`t14`.`p_first`, `t10`.`run_first`) AS `first_idx`,
+  LEAST(`t14`.`p_last`, `t10`.`run_last`) AS `last_idx`,
+  `t14`.`billable_from`,
   CAST(ROUND(
-    `t13`.`contract_num_f` * ieee_divide(
-      CAST(`t9`.`rate_mul` AS FLOAT64),
-      `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-    ) * 100,
+    `t14`.`contract_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100,
     0
   ) AS INT64) AS `contract_cents`,
-  CAST(ROUND(
-    `t13`.`billed_num_f` * ieee_divide(
-      CAST(`t9`.`rate_mul` AS FLOAT64),
-      `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-    ) * 100,
-    0
-  ) AS INT64) AS `billed_cents`,
+  CAST(ROUND(`t14`.`billed_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100, 0) AS INT64) AS `billed_cents`,
   (
     ABS(
       (
         (
-          `t13`.`contract_num_f` * ieee_divide(
-            CAST(`t9`.`rate_mul` AS FLOAT64),
-            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-          ) * 100
+          `t14`.`contract_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100
         ) - CAST(FLOOR(
-          `t13`.`contract_num_f` * ieee_divide(
-            CAST(`t9`.`rate_mul` AS FLOAT64),
-            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-          ) * 100
+          `t14`.`contract_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100
         ) AS INT64)
       ) - 0.5
     ) < 0.001
@@ -43,16 +28,8 @@ SELECT
     ABS(
       (
         (
-          `t13`.`billed_num_f` * ieee_divide(
-            CAST(`t9`.`rate_mul` AS FLOAT64),
-            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-          ) * 100
-        ) - CAST(FLOOR(
-          `t13`.`billed_num_f` * ieee_divide(
-            CAST(`t9`.`rate_mul` AS FLOAT64),
-            `t13`.`denominator_f` * CAST(`t9`.`rate_div` AS FLOAT64)
-          ) * 100
-        ) AS INT64)
+          `t14`.`billed_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100
+        ) - CAST(FLOOR(`t14`.`billed_num_f` * ieee_divide(`t10`.`rate_f`, `t14`.`denominator_f`) * 100) AS INT64)
       ) - 0.5
     ) < 0.001
   ) AS `near_half`
@@ -61,26 +38,26 @@ FROM (
     *
   FROM (
     SELECT
-      `t10`.`subscription_id`,
-      `t10`.`account_id`,
-      `t10`.`plan_id`,
-      `t10`.`currency`,
-      `t10`.`start_at`,
-      `t10`.`effective_end_at`,
-      `t10`.`trial_end_at`,
-      `t10`.`open_trial`,
-      `t10`.`is_free`,
-      `t10`.`contract_num`,
-      `t10`.`billed_num`,
-      `t10`.`denominator`,
-      `t10`.`contract_num_f`,
-      `t10`.`billed_num_f`,
-      `t10`.`denominator_f`,
+      `t11`.`subscription_id`,
+      `t11`.`account_id`,
+      `t11`.`plan_id`,
+      `t11`.`currency`,
+      `t11`.`start_at`,
+      `t11`.`effective_end_at`,
+      `t11`.`trial_end_at`,
+      `t11`.`open_trial`,
+      `t11`.`is_free`,
+      `t11`.`contract_num`,
+      `t11`.`billed_num`,
+      `t11`.`denominator`,
+      `t11`.`contract_num_f`,
+      `t11`.`billed_num_f`,
+      `t11`.`denominator_f`,
       GREATEST(
         (
           (
-            EXTRACT(year FROM `t10`.`start_at`) * 12
-          ) + EXTRACT(month FROM `t10`.`start_at`)
+            EXTRACT(year FROM `t11`.`start_at`) * 12
+          ) + EXTRACT(month FROM `t11`.`start_at`)
         ) - 1,
         24300
       ) AS `p_first`,
@@ -89,8 +66,8 @@ FROM (
           (
             (
               (
-                EXTRACT(year FROM `t10`.`effective_end_at`) * 12
-              ) + EXTRACT(month FROM `t10`.`effective_end_at`)
+                EXTRACT(year FROM `t11`.`effective_end_at`) * 12
+              ) + EXTRACT(month FROM `t11`.`effective_end_at`)
             ) - 1
           ) - 1,
           24305
@@ -98,28 +75,28 @@ FROM (
         24305
       ) AS `p_last`,
       CASE
-        WHEN `t10`.`is_free` OR `t10`.`open_trial`
+        WHEN `t11`.`is_free` OR `t11`.`open_trial`
         THEN 1000000
-        WHEN `t10`.`trial_end_at` IS NULL
+        WHEN `t11`.`trial_end_at` IS NULL
         THEN GREATEST(
           (
             (
-              EXTRACT(year FROM `t10`.`start_at`) * 12
-            ) + EXTRACT(month FROM `t10`.`start_at`)
+              EXTRACT(year FROM `t11`.`start_at`) * 12
+            ) + EXTRACT(month FROM `t11`.`start_at`)
           ) - 1,
           24300
         )
         ELSE GREATEST(
           (
             (
-              EXTRACT(year FROM `t10`.`trial_end_at`) * 12
-            ) + EXTRACT(month FROM `t10`.`trial_end_at`)
+              EXTRACT(year FROM `t11`.`trial_end_at`) * 12
+            ) + EXTRACT(month FROM `t11`.`trial_end_at`)
           ) - 1,
           GREATEST(
             (
               (
-                EXTRACT(year FROM `t10`.`start_at`) * 12
-              ) + EXTRACT(month FROM `t10`.`start_at`)
+                EXTRACT(year FROM `t11`.`start_at`) * 12
+              ) + EXTRACT(month FROM `t11`.`start_at`)
             ) - 1,
             24300
           )
@@ -507,54 +484,64 @@ FROM (
         FROM `plans` AS `t2`
       ) AS `t5`
         ON `t3`.`plan_id` = `t5`.`plan_id`
-    ) AS `t10`
-  ) AS `t11`
+    ) AS `t11`
+  ) AS `t12`
   WHERE
-    `t11`.`p_first` <= `t11`.`p_last`
-) AS `t13`
+    `t12`.`p_first` <= `t12`.`p_last`
+) AS `t14`
 INNER JOIN (
   SELECT
-    `t7`.`currency`,
-    `t7`.`run`,
-    MIN(`t7`.`month_idx`) AS `run_first`,
-    MAX(`t7`.`month_idx`) AS `run_last`,
-    MAX(`t7`.`rate_mul`) AS `rate_mul`,
-    MAX(`t7`.`rate_div`) AS `rate_div`
+    `t8`.`currency`,
+    `t8`.`run`,
+    `t8`.`run_first`,
+    `t8`.`run_last`,
+    `t8`.`rate_mul`,
+    `t8`.`rate_div`,
+    ieee_divide(CAST(`t8`.`rate_mul` AS FLOAT64), CAST(`t8`.`rate_div` AS FLOAT64)) AS `rate_f`
   FROM (
     SELECT
-      `t6`.`currency`,
-      `t6`.`month_idx`,
-      `t6`.`rate_mul`,
-      `t6`.`rate_div`,
-      `t6`.`changed`,
-      SUM(`t6`.`changed`) OVER (
-        PARTITION BY `t6`.`currency`
-        ORDER BY `t6`.`month_idx` ASC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS `run`
+      `t7`.`currency`,
+      `t7`.`run`,
+      MIN(`t7`.`month_idx`) AS `run_first`,
+      MAX(`t7`.`month_idx`) AS `run_last`,
+      MAX(`t7`.`rate_mul`) AS `rate_mul`,
+      MAX(`t7`.`rate_div`) AS `rate_div`
     FROM (
       SELECT
-        `t1`.`currency`,
-        `t1`.`month_idx`,
-        `t1`.`rate_mul`,
-        `t1`.`rate_div`,
-        IF(
-          (
-            LAG(COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))
-          )
-          AND (
-            LAG(COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))
-          ),
-          0,
-          1
-        ) AS `changed`
-      FROM `_revline_fx` AS `t1`
-    ) AS `t6`
-  ) AS `t7`
-  GROUP BY
-    1,
-    2
-) AS `t9`
-  ON `t13`.`currency` = `t9`.`currency`
-  AND `t9`.`run_first` <= `t13`.`p_last`
-  AND `t9`.`run_last` >= `t13`.`p_first`
+        `t6`.`currency`,
+        `t6`.`month_idx`,
+        `t6`.`rate_mul`,
+        `t6`.`rate_div`,
+        `t6`.`changed`,
+        SUM(`t6`.`changed`) OVER (
+          PARTITION BY `t6`.`currency`
+          ORDER BY `t6`.`month_idx` ASC
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS `run`
+      FROM (
+        SELECT
+          `t1`.`currency`,
+          `t1`.`month_idx`,
+          `t1`.`rate_mul`,
+          `t1`.`rate_div`,
+          IF(
+            (
+              LAG(COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_mul`, CAST(-1 AS NUMERIC))
+            )
+            AND (
+              LAG(COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))) OVER (PARTITION BY `t1`.`currency` ORDER BY `t1`.`month_idx` ASC) = COALESCE(`t1`.`rate_div`, CAST(-1 AS NUMERIC))
+            ),
+            0,
+            1
+          ) AS `changed`
+        FROM `_revline_fx` AS `t1`
+      ) AS `t6`
+    ) AS `t7`
+    GROUP BY
+      1,
+      2
+  ) AS `t8`
+) AS `t10`
+  ON `t14`.`currency` = `t10`.`currency`
+  AND `t10`.`run_first` <= `t14`.`p_last`
+  AND `t10`.`run_last` >= `t14`.`p_first`

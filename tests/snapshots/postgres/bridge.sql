@@ -28,26 +28,26 @@ FROM (
     ) AS "start"
   FROM (
     SELECT
-      "t11"."month_idx",
-      "t11"."month",
+      "t10"."month_idx",
+      "t10"."month",
       COALESCE("t9"."new", CAST(0 AS DECIMAL(38, 2))) AS "new",
       COALESCE("t9"."reactivation", CAST(0 AS DECIMAL(38, 2))) AS "reactivation",
       COALESCE("t9"."expansion", CAST(0 AS DECIMAL(38, 2))) AS "expansion",
       COALESCE("t9"."contraction", CAST(0 AS DECIMAL(38, 2))) AS "contraction",
       COALESCE("t9"."churn", CAST(0 AS DECIMAL(38, 2))) AS "churn",
-      SUM(COALESCE("t8"."d_end", CAST(0 AS DECIMAL(38, 2)))) OVER (ORDER BY "t11"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "end",
-      SUM(COALESCE("t8"."d_count", 0)) OVER (ORDER BY "t11"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "customers"
+      SUM(COALESCE("t11"."d_end", CAST(0 AS DECIMAL(38, 2)))) OVER (ORDER BY "t10"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "end",
+      SUM(COALESCE("t11"."d_count", 0)) OVER (ORDER BY "t10"."month_idx" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "customers"
     FROM (
       SELECT
-        CAST("t4"."month_idx" AS BIGINT) AS "month_idx",
+        CAST("t3"."month_idx" AS BIGINT) AS "month_idx",
         MAKE_DATE(
           CAST(CAST(CAST(FLOOR(CAST((
-            CAST("t4"."month_idx" AS BIGINT)
+            CAST("t3"."month_idx" AS BIGINT)
           ) AS DOUBLE PRECISION) / (
             12
           )) AS BIGINT) AS INT) AS INT),
           CAST(CAST((
-            CAST("t4"."month_idx" AS BIGINT) % 12
+            CAST("t3"."month_idx" AS BIGINT) % 12
           ) + 1 AS INT) AS INT),
           CAST(1 AS INT)
         ) AS "month"
@@ -62,43 +62,43 @@ FROM (
               ELSE CAST(ARRAY[] AS SMALLINT[])
             END
           ) AS "month_idx"
-      ) AS "t4"
-    ) AS "t11"
+      ) AS "t3"
+    ) AS "t10"
     LEFT OUTER JOIN (
       SELECT
-        "t1"."month_idx",
+        "t5"."month_idx",
         SUM(
           CASE
-            WHEN "t1"."movement" = 'new'
-            THEN "t1"."amount"
+            WHEN "t5"."movement" = 'new'
+            THEN "t5"."amount"
             ELSE CAST(0 AS DECIMAL(38, 2))
           END
         ) AS "new",
         SUM(
           CASE
-            WHEN "t1"."movement" = 'reactivation'
-            THEN "t1"."amount"
+            WHEN "t5"."movement" = 'reactivation'
+            THEN "t5"."amount"
             ELSE CAST(0 AS DECIMAL(38, 2))
           END
         ) AS "reactivation",
         SUM(
           CASE
-            WHEN "t1"."movement" = 'expansion'
-            THEN "t1"."amount"
+            WHEN "t5"."movement" = 'expansion'
+            THEN "t5"."amount"
             ELSE CAST(0 AS DECIMAL(38, 2))
           END
         ) AS "expansion",
         SUM(
           CASE
-            WHEN "t1"."movement" = 'contraction'
-            THEN "t1"."amount"
+            WHEN "t5"."movement" = 'contraction'
+            THEN "t5"."amount"
             ELSE CAST(0 AS DECIMAL(38, 2))
           END
         ) AS "contraction",
         SUM(
           CASE
-            WHEN "t1"."movement" = 'churn'
-            THEN "t1"."amount"
+            WHEN "t5"."movement" = 'churn'
+            THEN "t5"."amount"
             ELSE CAST(0 AS DECIMAL(38, 2))
           END
         ) AS "churn"
@@ -107,35 +107,35 @@ FROM (
           "t0"."account_id",
           "t0"."first_idx" AS "month_idx",
           "t0"."movement",
-          "t0"."prev_mrr" AS "start_mrr",
-          "t0"."mrr" AS "end_mrr",
-          "t0"."amount",
+          CAST(CAST("t0"."prev_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "start_mrr",
+          CAST(CAST("t0"."mrr_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "end_mrr",
+          CAST(CAST("t0"."amount_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "amount",
           FALSE AS "delinquent"
         FROM "_revline_pieces" AS "t0"
         WHERE
           "t0"."movement" IN ('new', 'reactivation', 'expansion', 'contraction', 'churn')
-      ) AS "t1"
+      ) AS "t5"
       GROUP BY
         1
     ) AS "t9"
-      ON "t11"."month_idx" = "t9"."month_idx"
+      ON "t10"."month_idx" = "t9"."month_idx"
     LEFT OUTER JOIN (
       SELECT
-        "t5"."month_idx",
-        SUM("t5"."d_end") AS "d_end",
-        SUM("t5"."d_count") AS "d_count"
+        "t4"."month_idx",
+        CAST(CAST(CAST(SUM("t4"."d_end") AS BIGINT) AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "d_end",
+        SUM("t4"."d_count") AS "d_count"
       FROM (
         SELECT
           *
         FROM (
           SELECT
             "t0"."first_idx" AS "month_idx",
-            "t0"."mrr" AS "d_end",
+            "t0"."mrr_cents" AS "d_end",
             1 AS "d_count"
           FROM "_revline_pieces" AS "t0"
           WHERE
-            "t0"."mrr" > 0
-        ) AS "t2"
+            "t0"."mrr_cents" > 0
+        ) AS "t1"
         UNION ALL
         SELECT
           *
@@ -143,18 +143,18 @@ FROM (
           SELECT
             "t0"."last_idx" + 1 AS "month_idx",
             -(
-              "t0"."mrr"
+              "t0"."mrr_cents"
             ) AS "d_end",
             -1 AS "d_count"
           FROM "_revline_pieces" AS "t0"
           WHERE
-            "t0"."mrr" > 0 AND "t0"."last_idx" < 24305
-        ) AS "t3"
-      ) AS "t5"
+            "t0"."mrr_cents" > 0 AND "t0"."last_idx" < 24305
+        ) AS "t2"
+      ) AS "t4"
       GROUP BY
         1
-    ) AS "t8"
-      ON "t11"."month_idx" = "t8"."month_idx"
+    ) AS "t11"
+      ON "t10"."month_idx" = "t11"."month_idx"
   ) AS "t12"
 ) AS "t13"
 ORDER BY
