@@ -86,7 +86,10 @@ def arrivals(facts: Facts, base: int, window: int) -> dict[str, Arrivals]:
         & (moves.month_idx <= base)
     )
     units = seen.select("account_id", "movement", e=seen.month_idx.cast("int64"), mrr="end_mrr")
-    frame: pd.DataFrame = facts.backend.execute(unit_state(facts, units))
+    # Ordered: the simulation draws from this sample by position, and the engine's row order is
+    # not stable between runs (same seed, same forecast).
+    state = unit_state(facts, units)
+    frame: pd.DataFrame = facts.backend.execute(state.order_by(["e", "movement", "account_id"]))
     frame["mrr"] = frame["mrr"].astype(float)
     out: dict[str, Arrivals] = {}
     for kind in ARRIVAL_KINDS:
@@ -114,7 +117,9 @@ def deal_stats(facts: Facts, as_of: date) -> DealStats:
     won_recent = int(tally["won"].iloc[0] or 0) if n_closed else 0
     win_rate = won_recent / n_closed if n_closed else None
     recent_won: pd.DataFrame = backend.execute(
-        recent.filter(recent.is_won).select("opportunity_id", "amount", "currency")
+        recent.filter(recent.is_won)
+        .select("opportunity_id", "amount", "currency")
+        .order_by("opportunity_id")
     )
 
     first = facts.first
@@ -127,7 +132,7 @@ def deal_stats(facts: Facts, as_of: date) -> DealStats:
             "currency",
             close_idx=(joined.closed_at.year() * 12 + joined.closed_at.month() - 1).cast("int64"),
             first_idx=joined.first_idx,
-        )
+        ).order_by("opportunity_id")
     )
     live = rows[rows["first_idx"].notna()]
     lags = (live["first_idx"].astype(np.int64) - live["close_idx"]).clip(lower=0).to_numpy()
