@@ -259,3 +259,12 @@ def test_a_warehouse_without_finance_or_deals_is_dated_by_its_activity(wh: Wareh
     insert(wh, "leads", [_lead(0, "emea", False, True)])
     assert latest_activity(wh) == CREATED.date()
     assert Context.build(wh).period.label == "2025-Q1"  # the last quarter ended by 2025-06-02
+
+
+def test_every_activity_column_is_a_canonical_column() -> None:
+    """A misspelt column would silently leave its table out of dating the warehouse."""
+    from revline.diagnose.context import ACTIVITY
+    from revline.schema import get_table
+
+    for table, column in ACTIVITY:
+        assert column in [c.name for c in get_table(table).columns], (table, column)

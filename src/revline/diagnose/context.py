@@ -166,7 +166,7 @@ class Context:
 #: Activity columns that date a warehouse without financials, expenses or deals.
 ACTIVITY = (
     ("leads", "created_at"),
-    ("subscriptions", "start_date"),
+    ("subscriptions", "start_at"),
     ("churn_events", "churned_at"),
     ("tickets", "opened_at"),
     ("onboarding", "handoff_at"),
@@ -179,8 +179,6 @@ def latest_activity(wh: Warehouse) -> date | None:
     days = []
     for table, column in ACTIVITY:
         t = wh.table(table)
-        if column not in t.columns:
-            continue
         value = wh.ibis.execute(t[column].max())
         if value is not None and not pd.isna(value):
             days.append(pd.Timestamp(value).date())
