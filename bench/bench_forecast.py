@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_forecast.py                               # 3 seeds, 50k x 36 months
-    python bench/bench_forecast.py --accounts 20000 --seeds 1 2  # smaller, two seeds
+    python bench/bench_forecast.py                               # 3 seeds, 200k x 36 months
+    python bench/bench_forecast.py --accounts 50000              # smaller: fewer deals, noisier
     python bench/bench_forecast.py --maven-only                  # the Maven dataset only
 
 For each seed the synthetic company (``revline.synth.generate``) is written to
@@ -190,7 +190,7 @@ def maven() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--accounts", type=int, default=200_000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--maven-only", action="store_true")

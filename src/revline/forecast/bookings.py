@@ -33,6 +33,8 @@ from revline.warehouse import Warehouse
 
 #: Quarters a bookings forecast covers: the current one and the next.
 HORIZON = 2
+#: Ways to estimate an open deal's probabilities (``BookingsSettings.model``).
+MODELS = ("blend", "cells", "classifier")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,21 @@ class BookingsSettings:
     #: mature pipeline. Ignored when it would leave fewer than ``min_snapshots``.
     warmup_days: int = 180
     min_snapshots: int = 4
+    #: How an open deal's probabilities are estimated: ``cells`` (shrunk rates per cell,
+    #: :mod:`revline.forecast.conversion`), ``classifier`` (gradient boosting,
+    #: :mod:`revline.forecast.classifier`) or ``blend``, their mean. bench/forecast_results.md
+    #: measured them: the blend has the better deal-level log loss and the same quarterly error,
+    #: but its intervals (whose shared spread is measured on the cells) came out too wide, so
+    #: ``cells`` stays the default. The classifier needs a few hundred training rows; with
+    #: fewer, every model falls back to the cells.
+    model: str = "cells"
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            from revline.errors import unknown
+
+            hint = "Use cells, classifier or blend."
+            raise ForecastError(unknown("model", self.model, MODELS), hint=hint)
 
 
 @dataclass
@@ -142,12 +159,15 @@ def fit_bookings(
         ratio=lambda t: final[t.index].astype(float) / t["value"]
     )
     wins = wins[np.isfinite(wins["ratio"])]
+    deals["raw_value"] = deals["value"]
     if len(wins):
         deals["value"] = deals["value"] * cv.fit_rates(wins, "ratio", k, "value").lookup(deals)
-    p1 = r1.lookup(deals)
+    p1, p2, pw = r1.lookup(deals), r2.lookup(deals), rw.lookup(deals)
+    if s.model != "cells":
+        p1, p2, pw = _with_classifier(s.model, train, full, deals, as_of, (p1, p2, pw))
     deals["p_current"] = p1
-    deals["p_next"] = np.maximum(r2.lookup(deals), p1) - p1
-    deals["p_win"] = np.maximum(rw.lookup(deals), p1)
+    deals["p_next"] = np.maximum(p2, p1) - p1
+    deals["p_win"] = np.maximum(pw, p1)
     new = fit_new_pipeline(
         known,
         known["value"].to_numpy(dtype=float),
@@ -168,6 +188,38 @@ def fit_bookings(
         training_deals=len(train),
         shared_cv=shared,
     )
+
+
+def _with_classifier(
+    how: str,
+    train: pd.DataFrame,
+    full: pd.DataFrame,
+    deals: pd.DataFrame,
+    as_of: date,
+    cells: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three probabilities from the classifier (``how="classifier"``) or blended with the
+    cells' (``"blend"``); an event the classifier could not learn keeps the cells' rate.
+
+    The raw snapshot value is the classifier's size feature (``deals.value`` has been scaled by
+    the close ratio, which the training rows were not)."""
+    from revline.forecast.classifier import fit_classifier
+
+    events = {
+        "win_current": train["win_current"],
+        "win_both": full["win_both"],
+        "win_ever": full["win_ever"],
+    }
+    clf = fit_classifier(train, events)
+    raw = deals.assign(value=deals["raw_value"])
+    out = []
+    for event, cell in zip(events, cells, strict=True):
+        p = clf.predict(raw, as_of, event)
+        if p is None:
+            out.append(cell)
+        else:
+            out.append(p if how == "classifier" else (p + cell) / 2)
+    return out[0], out[1], out[2]
 
 
 @dataclass
