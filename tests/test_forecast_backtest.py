@@ -139,6 +139,23 @@ def test_cli_bookings_and_backtest(company: Path, revline_cli: CliRunnerFn) -> N
     assert payload["totals"][0]["ds"] == "2025-10-01"
     assert {r["unique_id"] for r in payload["totals"]} == {"total", "new", "expansion"}
     assert "by_team" in payload and payload["deals"]
+    blend = revline_cli(
+        "forecast",
+        "bookings",
+        "-w",
+        str(company),
+        "--as-of",
+        "2025-10-01",
+        "-f",
+        "json",
+        "--model",
+        "blend",
+    )
+    assert blend.exit_code == 0, blend.output
+    mixed = json.loads(blend.stdout)
+    assert mixed["totals"][0]["ds"] == "2025-10-01"
+    # The blend changes the open deals' probabilities, so the key deals list differs.
+    assert [d["p_current"] for d in mixed["deals"]] != [d["p_current"] for d in payload["deals"]]
     bt = revline_cli(
         "forecast",
         "backtest",
@@ -160,6 +177,7 @@ def test_cli_bookings_and_backtest(company: Path, revline_cli: CliRunnerFn) -> N
         (["bookings", "--by", "teem"], "Did you mean 'team'"),
         (["bookings", "--as-of", "2020-01-01"], "No opportunities were created before"),
         (["backtest", "--method", "runrate"], "Did you mean 'run_rate'"),
+        (["bookings", "--model", "blnd"], "Did you mean 'blend'"),
         (["backtest", "--start", "2030-01-01"], "No quarter to replay"),
     ],
 )

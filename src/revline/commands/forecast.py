@@ -35,6 +35,13 @@ AsOfOption = Annotated[
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
 CurrencyOption = Annotated[str, typer.Option("--currency", help="Reporting currency (ISO code).")]
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model",
+        help="Open-deal probabilities: cells (default), classifier (gradient boosting) or blend.",
+    ),
+]
 
 
 def parse_day(value: str | None, option: str = "--as-of") -> date:
@@ -95,6 +102,7 @@ def bookings_command(
     fmt: FormatOption = "table",
     currency: CurrencyOption = "USD",
     by: Annotated[str, typer.Option("--by", help="Breakdown: segment, owner or team.")] = "segment",
+    model: ModelOption = "cells",
 ) -> None:
     """New and expansion bookings for this quarter and the next: P10/P50/P90 and key deals."""
     from revline.forecast.bookings import BookingsSettings, forecast_bookings
@@ -107,7 +115,10 @@ def bookings_command(
     day = parse_day(as_of)
     with Warehouse.open(warehouse, read_only=True) as wh:
         result = forecast_bookings(
-            wh, day, rng=np.random.default_rng(seed), settings=BookingsSettings(currency=currency)
+            wh,
+            day,
+            rng=np.random.default_rng(seed),
+            settings=BookingsSettings(currency=currency, model=model),
         )
     groups = getattr(result, f"by_{by}")
     if fmt == "json":
@@ -153,6 +164,7 @@ def backtest_command(
     method: Annotated[
         list[str] | None, typer.Option("--method", help="Only these methods (repeatable).")
     ] = None,
+    model: ModelOption = "cells",
 ) -> None:
     """Replay every past quarter: APE, bias and 80% coverage per method and horizon."""
     from revline.forecast.backtest import backtest
@@ -168,7 +180,7 @@ def backtest_command(
             rng=np.random.default_rng(seed),
             start=first,
             end=last,
-            settings=BookingsSettings(currency=currency),
+            settings=BookingsSettings(currency=currency, model=model),
             methods=method,
         )
     if fmt == "json":
