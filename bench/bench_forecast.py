@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/bench_forecast.py                               # 3 seeds, 200k x 36 months
     python bench/bench_forecast.py --accounts 50000              # smaller: fewer deals, noisier
     python bench/bench_forecast.py --maven-only                  # the Maven dataset only
+    python bench/bench_forecast.py --model blend                 # another open-deal model
 
 For each seed the synthetic company (``revline.synth.generate``) is written to
 ``bench/_work/`` (git-ignored, reused) and ``revline.forecast.backtest.backtest`` replays every
@@ -33,6 +34,7 @@ import pandas as pd
 
 from revline.forecast.asof import pipeline_as_of
 from revline.forecast.backtest import Backtest, backtest, data_bounds
+from revline.forecast.bookings import MODELS, BookingsSettings
 from revline.forecast.oracle import oracle_backtest
 from revline.forecast.scoring import summarise_errors
 from revline.synth import generate
@@ -149,7 +151,7 @@ def report(
     print("\nrevline, horizon 1 (this quarter):\n\n" + quarters_md(f))
 
 
-def synthetic(accounts: int, months: int, seed: int) -> None:
+def synthetic(accounts: int, months: int, seed: int, settings: BookingsSettings) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"forecast_{accounts}x{months}_s{seed}.duckdb"
     if not path.exists():
@@ -157,7 +159,7 @@ def synthetic(accounts: int, months: int, seed: int) -> None:
             generate(wh, accounts, months, seed)
     with Warehouse.open(path, read_only=True) as wh:
         started = time.perf_counter()
-        result = backtest(wh, rng=np.random.default_rng(seed))
+        result = backtest(wh, rng=np.random.default_rng(seed), settings=settings)
         seconds = time.perf_counter() - started
         forecasts, loss = with_oracle(wh, result, seed)
         first, _ = data_bounds(wh)
@@ -171,20 +173,20 @@ def synthetic(accounts: int, months: int, seed: int) -> None:
         )
 
 
-def maven() -> None:
+def maven(settings: BookingsSettings) -> None:
     from revline.ingest import import_file
 
     if not MAVEN.is_dir():
         print(f"\n(Maven dataset not found at {MAVEN}: skipped)")
         return
     WORK.mkdir(parents=True, exist_ok=True)
-    path = WORK / "forecast_maven.duckdb"
+    path = WORK / f"forecast_maven_{settings.model}.duckdb"
     path.unlink(missing_ok=True)
     with Warehouse.create(path) as wh:
         for table, name in MAVEN_FILES.items():
             import_file(wh, table, MAVEN / name, ROOT / "mappings" / "maven" / f"{table}.yaml")
         started = time.perf_counter()
-        result = backtest(wh, rng=np.random.default_rng(0))
+        result = backtest(wh, rng=np.random.default_rng(0), settings=settings)
         report("Maven CRM sales opportunities", result, time.perf_counter() - started)
 
 
@@ -194,14 +196,17 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--maven-only", action="store_true")
+    parser.add_argument("--model", choices=MODELS, default=BookingsSettings().model)
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     print(f"- machine: {machine()}")
     print(f"- command: `python {' '.join(['bench/bench_forecast.py', *sys.argv[1:]])}`")
+    settings = BookingsSettings(model=args.model)
+    print(f"- open-deal model: `{settings.model}`")
     if not args.maven_only:
         for seed in args.seeds:
-            synthetic(args.accounts, args.months, seed)
-    maven()
+            synthetic(args.accounts, args.months, seed, settings)
+    maven(settings)
 
 
 if __name__ == "__main__":
