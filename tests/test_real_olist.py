@@ -138,3 +138,17 @@ def test_empty_and_unknown_origins_are_reported_apart(loaded: Loaded) -> None:
     found = {g.value: g.journeys for g in gaps(loaded.wh, ["attr:origin"])}
     assert found[NONE] == int((origin == "").sum()) == 60
     assert found["unknown"] == int((origin == "unknown").sum()) == 1099
+
+
+def test_first_response_sla_is_not_measurable_without_response_times(loaded: Loaded) -> None:
+    """Olist records no first response: the SLA says so instead of counting every lead late."""
+    from revline.seams.sla import evaluate_slas
+
+    report = evaluate_slas(loaded.wh)
+    first = next(r for r in report.results if r.kind == "first_response")
+    assert first.measured == 0 and first.breaches == 0
+    assert first.revenue_at_stake is None and first.breach_rate is None
+    assert first.how_measured.startswith("Not measurable")
+    assert not (report.rows["sla"] == first.name).any()
+    # What the export does record (the monthly MQL volume) is still judged.
+    assert any(r.measured > 0 for r in report.results if r.kind != "first_response")

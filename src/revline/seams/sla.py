@@ -28,7 +28,7 @@ from revline.seams.flows import default_as_of
 from revline.seams.funnel import cached_journeys
 from revline.seams.lifecycle import instant
 from revline.seams.sla_config import SlaSet, SlaSpec, load_slas
-from revline.seams.sla_rows import COLUMNS, period_rows, record_rows
+from revline.seams.sla_rows import AWAITED, COLUMNS, period_rows, record_rows, recorded
 from revline.warehouse import Warehouse
 
 CENT = Decimal("0.01")
@@ -186,9 +186,16 @@ def evaluate_slas(
         when = instant(as_of) or default_as_of(wh, j)
         for spec in slas.slas:
             owner = org.stage_owner(spec.stage)
+            measurable = True
             if spec.kind in RECORD_KINDS:
                 rows = record_rows(j, spec, when)
                 stakes, how = _record_stake(rows, spec)
+                if not recorded(j, spec):
+                    measurable, rows, stakes = False, rows.iloc[0:0], []
+                    how = (
+                        f"Not measurable: no record in the data has {AWAITED[spec.kind]}, so "
+                        "the source does not record it; no breach is counted."
+                    )
             else:
                 rows = period_rows(wh, j, spec, when)
                 stakes, how = _period_stake(rows, spec, j)
@@ -198,7 +205,8 @@ def evaluate_slas(
                 owner_function=owner.function,
             )
             known = [s for s in stakes if s is not None]
-            total = sum(known, Decimal(0)) if spec.kind != "rejection_feedback" else None
+            priced = measurable and spec.kind != "rejection_feedback"
+            total = sum(known, Decimal(0)) if priced else None
             breached = rows[rows.breached.astype(bool)]
             results.append(
                 SlaResult(

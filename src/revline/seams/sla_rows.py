@@ -56,6 +56,27 @@ def _record_base(j: ir.Table, spec: SlaSpec) -> tuple[ir.Table, ir.Value, ir.Val
     return t, t.handoff_at.coalesce(t.closed_won_at), t.onboarded_at, "csm_owner_id"
 
 
+#: What each record SLA waits for, as a reader would name it.
+AWAITED = {
+    "first_response": "a first response to a lead",
+    "rejection_feedback": "a disqualification reason",
+    "handoff": "a hand-off to customer success",
+    "go_live": "an onboarding completion",
+}
+
+
+def recorded(j: ir.Table, spec: SlaSpec) -> bool:
+    """Whether the data records what a record SLA waits for at all.
+
+    A source without the column (Olist has no response times) leaves it empty on every record:
+    counting each as a breach would blame the team for a gap in the export. True when there
+    are no records (nothing to judge either way).
+    """
+    t, _, done, _ = _record_base(j, spec)
+    row = t.aggregate(records=t.count(), done=done.count()).to_pandas().iloc[0]
+    return int(row["records"]) == 0 or int(row["done"]) > 0
+
+
 def record_rows(j: ir.Table, spec: SlaSpec, as_of: datetime) -> pd.DataFrame:
     """One row per measured record of a record SLA, in :data:`COLUMNS`."""
     t, start, done, rep = _record_base(j, spec)
