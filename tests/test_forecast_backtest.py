@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,36 +124,28 @@ def test_cli_bookings_and_backtest(company: Path, revline_cli: CliRunnerFn) -> N
     out = revline_cli("forecast", "bookings", "-w", str(company), "--as-of", "2025-10-01")
     assert out.exit_code == 0, out.output
     assert "Bookings forecast as of 2025-10-01" in out.stdout and "enterprise" in out.stdout
-    js = revline_cli(
-        "forecast",
-        "bookings",
-        "-w",
-        str(company),
-        "--as-of",
-        "2025-10-01",
-        "-f",
-        "json",
-        "--by",
-        "team",
-    )
-    payload = json.loads(js.stdout)
+
+    def bookings_json(*extra: str) -> dict[str, Any]:
+        run = revline_cli(
+            "forecast",
+            "bookings",
+            "-w",
+            str(company),
+            "--as-of",
+            "2025-10-01",
+            "-f",
+            "json",
+            *extra,
+        )
+        assert run.exit_code == 0, run.output
+        loaded: dict[str, Any] = json.loads(run.stdout)
+        return loaded
+
+    payload = bookings_json("--by", "team")
     assert payload["totals"][0]["ds"] == "2025-10-01"
     assert {r["unique_id"] for r in payload["totals"]} == {"total", "new", "expansion"}
     assert "by_team" in payload and payload["deals"]
-    blend = revline_cli(
-        "forecast",
-        "bookings",
-        "-w",
-        str(company),
-        "--as-of",
-        "2025-10-01",
-        "-f",
-        "json",
-        "--model",
-        "blend",
-    )
-    assert blend.exit_code == 0, blend.output
-    mixed = json.loads(blend.stdout)
+    mixed = bookings_json("--model", "blend")
     assert mixed["totals"][0]["ds"] == "2025-10-01"
     # The blend changes the open deals' probabilities, so the key deals list differs.
     assert [d["p_current"] for d in mixed["deals"]] != [d["p_current"] for d in payload["deals"]]
