@@ -145,6 +145,18 @@ def test_classifier_stands_down_on_thin_data() -> None:
     assert clf.predict(one_sided, date(2025, 6, 1), "won") is None
 
 
+def test_classifier_fits_without_stage_history() -> None:
+    """A CRM export without history (Maven) has no due dates and one stage: still fitted."""
+    train = _made_up_history()
+    train["close_date"] = None
+    train["stage"] = "unknown"
+    train["stage_since"] = train["created_at"]
+    clf = fit_classifier(train, {"won": train["won"]})
+    assert "due_days" not in clf.numeric and "pace" not in clf.numeric
+    p = clf.predict(train.head(50), date(2025, 6, 1), "won")
+    assert p is not None and np.isfinite(p).all()
+
+
 def test_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ForecastError, match="model"):
         BookingsSettings(model="neural")

@@ -95,6 +95,9 @@ class WindowClassifier:
     ranks: dict[str, float]
     categories: dict[str, list[str]]
     models: dict[str, object]
+    #: The numeric features the training rows had values for (a CRM export without stage
+    #: history has no due dates or stage ranks: such columns are left out, not fitted as NaN).
+    numeric: tuple[str, ...] = NUMERIC
 
     def predict(self, frame: pd.DataFrame, at: date, event: str) -> np.ndarray | None:
         """P(event) for each row of ``frame`` (a snapshot on ``at``), or None if not fitted."""
@@ -108,7 +111,7 @@ class WindowClassifier:
     def _encode(self, x: pd.DataFrame) -> pd.DataFrame:
         for col in CATEGORICAL:
             x[col] = pd.Categorical(x[col], categories=self.categories[col])
-        return x[[*CATEGORICAL, *NUMERIC]]
+        return x[[*CATEGORICAL, *self.numeric]]
 
 
 def fit_classifier(
@@ -129,9 +132,10 @@ def fit_classifier(
     ]
     x = pd.concat(parts).loc[train.index] if parts else pd.DataFrame()
     categories = {col: sorted(set(x[col])) if len(x) else ["unknown"] for col in CATEGORICAL}
-    clf = WindowClassifier(ranks, categories, {})
     if len(x) == 0:
-        return clf
+        return WindowClassifier(ranks, categories, {})
+    numeric = tuple(col for col in NUMERIC if x[col].notna().any())
+    clf = WindowClassifier(ranks, categories, {}, numeric)
     encoded = clf._encode(x.copy())
     for name, event in events.items():
         rows = event.index
