@@ -26,6 +26,7 @@ from revline.forecast.baselines import (
     WeightedPipeline,
     stage_probabilities,
 )
+from revline.forecast.bookings import BookingsSettings
 from revline.forecast.contract import BaseForecaster
 from revline.forecast.forecasters import BookingsForecaster
 from revline.synth import generate
@@ -102,6 +103,9 @@ def _factories(original: Warehouse) -> dict[str, Callable[[], BaseForecaster]]:
     probs = stage_probabilities(original)
     return {
         "revline": lambda: BookingsForecaster(np.random.default_rng(11)),
+        "revline_blend": lambda: BookingsForecaster(
+            np.random.default_rng(11), BookingsSettings(model="blend")
+        ),
         "weighted_pipeline": lambda: WeightedPipeline(
             np.random.default_rng(11), stage_probability=probs
         ),
@@ -110,13 +114,27 @@ def _factories(original: Warehouse) -> dict[str, Callable[[], BaseForecaster]]:
     }
 
 
-@pytest.mark.parametrize("name", ["revline", "weighted_pipeline", "run_rate", "auto_ets"])
+@pytest.mark.parametrize(
+    "name", ["revline", "revline_blend", "weighted_pipeline", "run_rate", "auto_ets"]
+)
 def test_forecast_ignores_the_future(name: str, pair: tuple[Warehouse, Warehouse]) -> None:
     original, changed = pair
     make = _factories(original)[name]
     before = make().forecast(original, AS_OF, 2)
     after = make().forecast(changed, AS_OF, 2)
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_the_blend_used_its_classifier(pair: tuple[Warehouse, Warehouse]) -> None:
+    """So that the blend's leakage check above covers the classifier, not the cells alone."""
+    original, _ = pair
+    make = _factories(original)
+    cells, blend = make["revline"](), make["revline_blend"]()
+    assert isinstance(cells, BookingsForecaster) and isinstance(blend, BookingsForecaster)
+    cells.fit(original, AS_OF)
+    blend.fit(original, AS_OF)
+    a, b = cells.deal_probabilities(), blend.deal_probabilities()
+    assert len(a) > 0 and not np.allclose(a["p_current"], b["p_current"])
 
 
 def test_changing_the_past_does_change_the_forecast(
