@@ -36,6 +36,11 @@ WarehouseOption = Annotated[
         help="The warehouse file (DuckDB).",
     ),
 ]
+#: ``--period`` of the commands that report one closed period (report, scorecard).
+ReportPeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="2025-Q4, 2025-07 or 2025; default: last full quarter."),
+]
 
 _state = {"debug": False}
 

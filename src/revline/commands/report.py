@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app, console
 from revline.output import check_format, emit, progress
 
 REPORT_FORMATS = ("html", "pdf")
@@ -21,12 +21,7 @@ REPORT_FORMATS = ("html", "pdf")
 @app.command("report")
 def report_command(
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period", "-p", help="2025-Q4, 2025-07 or 2025; default: last full quarter."
-        ),
-    ] = None,
+    period: ReportPeriodOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="html or pdf.")] = "html",
     output: Annotated[
         Path | None,

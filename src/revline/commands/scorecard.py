@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app, console
 from revline.errors import ConfigError
 from revline.metrics.core import display
 from revline.output import FORMATS, check_format, emit, emit_json
@@ -27,12 +27,7 @@ def _show(value: float | None, unit: str) -> str:
 @app.command("scorecard")
 def scorecard_command(
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period", "-p", help="2025-Q4, 2025-07 or 2025; default: last full quarter."
-        ),
-    ] = None,
+    period: ReportPeriodOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD).")

@@ -186,16 +186,17 @@ def evaluate_slas(
         when = instant(as_of) or default_as_of(wh, j)
         for spec in slas.slas:
             owner = org.stage_owner(spec.stage)
-            measurable = True
-            if spec.kind in RECORD_KINDS:
+            measurable = spec.kind not in RECORD_KINDS or recorded(j, spec)
+            stakes: list[Decimal | None]
+            if not measurable:
+                rows, stakes = pd.DataFrame(columns=COLUMNS), []
+                how = (
+                    f"Not measurable: no record in the data has {AWAITED[spec.kind]}, so "
+                    "the source does not record it; no breach is counted."
+                )
+            elif spec.kind in RECORD_KINDS:
                 rows = record_rows(j, spec, when)
                 stakes, how = _record_stake(rows, spec)
-                if not recorded(j, spec):
-                    measurable, rows, stakes = False, rows.iloc[0:0], []
-                    how = (
-                        f"Not measurable: no record in the data has {AWAITED[spec.kind]}, so "
-                        "the source does not record it; no breach is counted."
-                    )
             else:
                 rows = period_rows(wh, j, spec, when)
                 stakes, how = _period_stake(rows, spec, j)
