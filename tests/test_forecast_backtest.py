@@ -103,6 +103,10 @@ def test_log_loss_table(result: Backtest) -> None:
 
 def test_scoring_by_hand() -> None:
     assert log_loss(np.array([0.5, 0.5]), np.array([1.0, 0.0])) == pytest.approx(np.log(2))
+    # By hand: -(log 0.8 + log 0.6) / 2; a certainty that fails costs -log(1e-6) (the clip).
+    hand = -(np.log(0.8) + np.log(0.6)) / 2
+    assert log_loss(np.array([0.8, 0.4]), np.array([1.0, 0.0])) == pytest.approx(hand)
+    assert log_loss(np.array([0.0]), np.array([1.0])) == pytest.approx(-np.log(1e-6))
     rows = pd.DataFrame(
         {
             "method": ["m", "m"],
@@ -182,10 +186,11 @@ def test_cli_errors_without_trace(
     assert message in out.output and "Traceback" not in out.output
 
 
-def test_oracle_told_the_outcomes_forecasts_exactly(company: Path, result: Backtest) -> None:
-    """With each deal's true probability set to its drawn outcome, the oracle's P10, P50 and
-    P90 equal the actual: its timing (won deals close on ``closed_at``), valuation and
-    booked-so-far parts add up to exactly what the backtest counts."""
+def test_oracle_told_the_outcomes_is_left_with_timing_only(company: Path, result: Backtest) -> None:
+    """With each deal's true probability set to its drawn outcome, only the timing of wins is
+    uncertain (a win's cycle is known once a second stage or a slip pins it, else drawn from
+    the generator's cycle distribution), so the P50 lands within 3% of what the backtest counts:
+    valuation and booked-so-far add up to the actual."""
     from revline.forecast.asof import pipeline_as_of
     from revline.forecast.oracle import Oracle
 
@@ -195,10 +200,10 @@ def test_oracle_told_the_outcomes_forecasts_exactly(company: Path, result: Backt
         rows = result.forecasts[result.forecasts["method"] == "revline"]
         for day, grp in rows.groupby("as_of"):
             fc = oracle.forecast(
-                pd.Timestamp(str(day)).date(), list(grp["quarter"]), np.random.default_rng(1), 50
+                pd.Timestamp(str(day)).date(), list(grp["quarter"]), np.random.default_rng(1), 200
             )
-            for col in ("lo_80", "forecast", "hi_80"):
-                assert fc[col].to_numpy() == pytest.approx(grp["actual"].to_numpy(), rel=1e-9)
+            actual = grp["actual"].to_numpy(dtype=float)
+            assert fc["forecast"].to_numpy() == pytest.approx(actual, rel=0.03)
 
 
 def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest) -> None:
@@ -218,13 +223,14 @@ def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest)
         revline.sort_values(["as_of", "horizon"])["actual"].tolist()
     )
     assert 0 < loss < 1
-    # Conditioning on being open can only raise a new deal's probability, except that a deal
-    # whose would-be win date has passed is certainly lost.
-    passed = (p["win_at"] < pd.Timestamp(datetime(2025, 7, 1, tzinfo=UTC))).to_numpy()
-    assert (p["p_true"].to_numpy()[passed] == 0).all()
-    rest = p[~passed]
-    assert (rest["p_true"] >= rest["win_probability"] - 1e-12).all()
-    assert (rest["p_true"] <= 1).all()
+    assert ((p["p_true"] >= 0) & (p["p_true"] <= 1)).all()
+    # A posterior of 0 is a certainty: the path ruled a win out (an expansion deal past half its
+    # span still in its first stage, a deal whose stages cannot fit a won cycle).
+    assert not p.loc[p["p_true"] == 0, "is_won"].astype(bool).any()
+    assert (p["p_true"] == 0).any()
+    # The floor: every model of the backtest scores at or above the oracle on the same deals.
+    models = result.log_loss.set_index("model")["log_loss"]
+    assert loss <= models.min()
 
 
 def test_oracle_needs_truth(company: Path, tmp_path: Path) -> None:

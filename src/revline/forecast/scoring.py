@@ -3,7 +3,8 @@
 APE = |forecast − actual| / actual; bias = mean of (forecast − actual) / actual (positive =
 over-forecast); coverage = share of quarters with the actual inside the 80% interval. Log loss
 = −mean(y log p + (1 − y) log(1 − p)) over deals open on an as-of date whose outcome was known
-by the end of the data, with p clipped to [1e-6, 1 − 1e-6]. ``revline`` scores revline's
+by the end of the data, with p clipped to [1e-6, 1 − 1e-6] (scikit-learn's
+``log_loss``). ``revline`` scores revline's
 probability of eventually winning (``p_win``); ``truth`` the generator's true win probability
 of the same deals (``truth_opportunity.win_probability``), the best any model could do;
 ``base_rate`` a constant equal to the share of those deals won, the score of knowing nothing.
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn import metrics
 
 from revline.warehouse import Warehouse
 
@@ -38,9 +40,9 @@ def summarise_errors(forecasts: pd.DataFrame) -> pd.DataFrame:
 
 
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
-    """Mean binary log loss of probabilities ``p`` for outcomes ``y``."""
+    """scikit-learn's mean binary log loss of probabilities ``p`` (clipped to ``EPS``) for ``y``."""
     q = np.clip(p.astype(float), EPS, 1 - EPS)
-    return float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))
+    return float(metrics.log_loss(y, q, labels=[0, 1]))
 
 
 def deal_scores(

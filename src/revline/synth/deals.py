@@ -18,6 +18,7 @@ from revline.synth.sales import (
     PROPOSAL,
     Deals,
     loss_reasons,
+    median_cycle,
     new_business_outcome,
     planned_close,
     stages_reached,
@@ -36,8 +37,8 @@ def new_business(
     prices: Prices,
     fx_usd: np.ndarray,
     first: int,
-) -> tuple[Deals, np.ndarray]:
-    """Deals of the converted leads ``conv``; also returns their true cycle days."""
+) -> tuple[Deals, np.ndarray, np.ndarray]:
+    """Deals of the converted leads ``conv``; also their true cycle and median cycle days."""
     a = leads.account[conv]
     n = len(conv)
     created = leads.converted[conv]
@@ -84,7 +85,8 @@ def new_business(
         win_probability=p,
         product=PLAN_PRODUCT[prices.plan],
     )
-    return deals, cycle
+    median = median_cycle(acc.segment[a], usd, config.size_cycle_effect)
+    return deals, cycle, median
 
 
 def from_lifecycle(

@@ -149,7 +149,9 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
     a = leads.account[conv]
     fx_usd = fx[acc.currency[a], cal.month_of(leads.converted[conv])]
     prices = billing.choose(rng, acc.segment[a], acc.fit[a], fx_usd)
-    deals, cycle = new_business(rng, cfg, acc, leads, conv, prices, fx_usd, ids["opportunities"])
+    deals, cycle, median = new_business(
+        rng, cfg, acc, leads, conv, prices, fx_usd, ids["opportunities"]
+    )
     opp_of_lead = np.full(len(leads), -1)
     opp_of_lead[conv] = deals.index
     run.put("leads", funnel.leads_frame(cal, acc, leads, opp_of_lead, at))
@@ -166,7 +168,7 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
             at,
         ),
     )
-    _write_deals(run, deals, cycle)
+    _write_deals(run, deals, cycle, median)
     # Customers: deals won before as_of, onboarded, then simulated month by month.
     won = np.flatnonzero(deals.won & (deals.end < cal.end))
     seg_w, fit_w = acc.segment[a[won]], acc.fit[a[won]]
@@ -241,7 +243,9 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
         ),
     )
     later = from_lifecycle(rng, cal, acc, cust, p, life, ids["opportunities"])
-    _write_deals(run, later, (later.end - later.created) / DAY)
+    # A lifecycle deal's close day does not depend on its outcome: its cycle is its median.
+    cycle_later = (later.end - later.created) / DAY
+    _write_deals(run, later, cycle_later, cycle_later)
     # Truth per paying account-month, and the month totals finance needs.
     cu, m = np.nonzero(life.active)
     plan = p.plan[cu]
@@ -276,7 +280,9 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
     np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]), usd_exp[exp_won])
 
 
-def _write_deals(run: _Run, deals: sales.Deals, cycle_days: np.ndarray) -> None:
+def _write_deals(
+    run: _Run, deals: sales.Deals, cycle_days: np.ndarray, median_days: np.ndarray
+) -> None:
     opportunities, history = sales.write(
         deals, run.cal, run.rows["opportunity_history"], run.loaded_at
     )
@@ -288,6 +294,7 @@ def _write_deals(run: _Run, deals: sales.Deals, cycle_days: np.ndarray) -> None:
             "opportunity_id": c.ids("opp_", deals.index),
             "win_probability": deals.win_probability,
             "true_cycle_days": np.asarray(cycle_days, float),
+            "median_cycle_days": np.asarray(median_days, float),
             "won": deals.won,
         },
     )

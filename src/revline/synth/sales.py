@@ -36,6 +36,16 @@ LOG_SIZE_MEAN = np.log(1_500_000.0)
 LOG_SIZE_SD = 1.3
 #: Median true cycle days per segment.
 CYCLE_DAYS = (120.0, 60.0, 30.0)
+#: Spread (on log days) of a new deal's cycle around its median.
+CYCLE_SD = 0.35
+#: A lost new deal closes after this range of the cycle it would have had if won (uniform).
+LOST_CYCLE_RATIO = (0.4, 1.2)
+#: Stages a lost deal passes through (1..5), with these probabilities; won deals pass all.
+LOST_STAGE_P = (0.3, 0.25, 0.2, 0.15, 0.1)
+#: The rep's first expected close, as a share of the true cycle (uniform).
+PLANNED_RATIO = (0.55, 1.0)
+#: Shortest cycle, in days.
+MIN_CYCLE_DAYS = 2.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,12 @@ def size_score(amount_cents: np.ndarray) -> np.ndarray:
     return out
 
 
+def median_cycle(segment: np.ndarray, amount: np.ndarray, size_cycle: float) -> np.ndarray:
+    """The median true cycle (days) of a won new deal, from its segment and USD size."""
+    out: np.ndarray = np.asarray(CYCLE_DAYS)[segment] * np.exp(size_cycle * size_score(amount))
+    return out
+
+
 def new_business_outcome(
     rng: np.random.Generator,
     fit: np.ndarray,
@@ -97,13 +113,14 @@ def new_business_outcome(
     logit -= 0.35 * (competitor >= 0)
     p = sigmoid(logit)
     won = rng.random(len(p)) < p
-    cycle = np.asarray(CYCLE_DAYS)[segment] * np.exp(size_cycle * z + rng.normal(0, 0.35, len(p)))
-    cycle = np.where(won, cycle, cycle * rng.uniform(0.4, 1.2, len(p)))
-    return p, won, np.maximum(cycle, 2.0)
+    noise = rng.normal(0, CYCLE_SD, len(p))
+    cycle = np.asarray(CYCLE_DAYS)[segment] * np.exp(size_cycle * z + noise)
+    cycle = np.where(won, cycle, cycle * rng.uniform(*LOST_CYCLE_RATIO, len(p)))
+    return p, won, np.maximum(cycle, MIN_CYCLE_DAYS)
 
 
 def _lost_stages(rng: np.random.Generator, n: int) -> np.ndarray:
-    return rng.choice(np.arange(1, len(STAGES) + 1), n, p=[0.3, 0.25, 0.2, 0.15, 0.1])
+    return rng.choice(np.arange(1, len(STAGES) + 1), n, p=list(LOST_STAGE_P))
 
 
 def stages_reached(rng: np.random.Generator, won: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -224,4 +241,5 @@ def planned_close(
     rng: np.random.Generator, created: np.ndarray, cycle_days: np.ndarray
 ) -> np.ndarray:
     """The rep's first expected close: optimistic, 55-100% of the true cycle."""
-    return created + (cycle_days * rng.uniform(0.55, 1.0, len(created)) * DAY).astype(np.int64)
+    ratio = rng.uniform(*PLANNED_RATIO, len(created))
+    return created + (cycle_days * ratio * DAY).astype(np.int64)

@@ -57,6 +57,11 @@ OPPORTUNITY = Table(
         ident("opportunity_id", "Opportunity (opportunities.opportunity_id)."),
         real("win_probability", "Probability of winning, as used to draw the outcome."),
         real("true_cycle_days", "Days from creation to the true close."),
+        real(
+            "median_cycle_days",
+            "Median of the cycle the deal's close was drawn from, if won (new deals: by segment"
+            " and size; expansion and renewal deals close on a scheduled day: their cycle).",
+        ),
         flag("won", "The drawn outcome (also for deals still open at as_of).", required=True),
     ),
 )
