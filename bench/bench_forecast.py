@@ -13,8 +13,9 @@ quarter from the fourth one of the data with every method. The script prints Mar
 seed, the summary (mean APE, bias, 80% coverage per method and horizon), revline's P50 and
 interval against the actual per quarter, and the deal-level log loss of revline next to the
 generator's true probabilities; then the same for Maven (imported with ``mappings/maven``).
-Each synthetic seed also gets the oracle (``revline.forecast.oracle``: the same forecast from
-the generator's true win probabilities and close timing, the noise floor of the company) and a
+Each synthetic seed also gets the oracle (``revline.forecast.oracle``: each open deal's
+posterior win probability given its stage path under the generator's process, the deal-level
+log-loss floor, and the quarterly forecast made from it) and a
 second summary restricted to as-of dates with at least ``MIN_HISTORY`` months of history.
 Paste the output into ``bench/forecast_results.md``.
 """
@@ -109,7 +110,7 @@ def with_oracle(wh: Warehouse, result: Backtest, seed: int) -> tuple[pd.DataFram
         np.random.default_rng(seed),
         result.currency,
     )
-    return pd.concat([f, rows[f.columns]], ignore_index=True), f"oracle (as-of truth) {loss:.3f}"
+    return pd.concat([f, rows[f.columns]], ignore_index=True), f"oracle (the floor: posterior given the path) {loss:.3f}"
 
 
 def history_months(forecasts: pd.DataFrame, first: date) -> np.ndarray:
