@@ -10,14 +10,19 @@ For each seed the company (``revline.synth.generate``, history ending 2025-12-31
 month is an as-of date; from each, the forecast (fitted only on data known before it) gives MRR
 3, 6 and 12 months ahead, scored against the MRR model's actual month-end MRR: mean absolute
 percentage error of the P50, mean bias, and how often the actual fell inside the 80% interval.
-Both sources of new business are scored (``history``: the trend of past arrivals; ``pipeline``:
-the bookings forecast for the quarters it covers). Results, the machine and the date are
+Every method of ``revline.forecast.revenue_backtest.METHODS`` is scored in the same table:
+revline's two sources of new business (``history``: the trend of past arrivals; ``pipeline``:
+the bookings forecast for the quarters it covers) and the peers users would otherwise use
+(``revline.forecast.revenue_peers``: Baremetrics' linear and exponential forecasts,
+ChartMogul's committed MRR, AutoETS on the monthly MRR series); the point-only peers have no
+interval, so their coverage is a dash. Results, the machine and the date are
 appended to ``bench/forecast_revenue_results.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -31,11 +36,7 @@ WORK = HERE / "_work"
 RESULTS = HERE / "forecast_revenue_results.md"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from revline.forecast.revenue import RevenueForecaster  # noqa: E402
-from revline.forecast.revenue_backtest import as_of_dates, history_end  # noqa: E402
-from revline.metrics.api import bridge_frame  # noqa: E402
-from revline.model.periods import month_index, month_start  # noqa: E402
-from revline.settings import MetricSettings  # noqa: E402
+from revline.forecast.revenue_backtest import METHODS, backtest_revenue  # noqa: E402
 from revline.synth import generate  # noqa: E402
 from revline.warehouse import Warehouse  # noqa: E402
 
@@ -52,6 +53,19 @@ def machine() -> str:
     return f"{cores} cores, {cpu}, {kib / 2**20:.0f} GiB RAM, load average {load} at start"
 
 
+def commit() -> str:
+    """The commit the figures were measured on (short hash, ``+dirty`` with local changes)."""
+    head = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(HERE), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return head + ("+dirty" if dirty else "")
+
+
 def company(accounts: int, months: int, seed: int) -> Path:
     """The cached synthetic company of this size and seed (built when missing)."""
     WORK.mkdir(exist_ok=True)
@@ -62,38 +76,18 @@ def company(accounts: int, months: int, seed: int) -> Path:
     return path
 
 
-def score(path: Path, seed: int, mode: str, sims: int) -> pd.DataFrame:
-    """Backtest rows (as_of, horizon, actual, p50, lo80, hi80) for one company and mode."""
-    rows = []
+def score(path: Path, seed: int, method: str, sims: int) -> pd.DataFrame:
+    """Backtest rows (as_of, horizon, actual, p50, lo80, hi80) for one company and method."""
     with Warehouse.open(path, read_only=True) as wh:
-        end = history_end(wh)
-        actual = bridge_frame(wh, MetricSettings(as_of=month_start(month_index(end) - 1)))
-        by_month = {
-            month_index(pd.Timestamp(m).date()): float(v)
-            for m, v in zip(actual["month"], actual["end"], strict=True)
-        }
-        model = RevenueForecaster(np.random.default_rng(seed), sims, new_business=mode)
-        for as_of in as_of_dates(wh, end):
-            usable = [h for h in HORIZONS if month_index(as_of) - 1 + h < month_index(end)]
-            frame = model.forecast(wh, as_of, max(usable), level=(80,))
-            mrr = frame[frame["unique_id"] == "mrr"].reset_index(drop=True)
-            for h in usable:
-                row = mrr.iloc[h - 1]
-                truth = by_month[month_index(as_of) - 1 + h]
-                rows.append(
-                    {
-                        "seed": seed,
-                        "mode": mode,
-                        "as_of": as_of,
-                        "horizon": h,
-                        "actual": truth,
-                        "p50": float(row["median"]),
-                        "ape": abs(float(row["median"]) - truth) / truth,
-                        "bias": (float(row["median"]) - truth) / truth,
-                        "inside80": bool(row["lo-80"] <= truth <= row["hi-80"]),
-                    }
-                )
-    return pd.DataFrame(rows)
+        rows = backtest_revenue(
+            wh, horizons=HORIZONS, rng=np.random.default_rng(seed), n_sims=sims, methods=[method]
+        )
+    return rows.assign(seed=seed)
+
+
+def _coverage(group: pd.DataFrame) -> str:
+    """Share of actuals inside the 80% interval, or a dash for a method without one."""
+    return f"{group['inside80'].mean():.0%}" if group["interval"].all() else "-"
 
 
 def table(rows: pd.DataFrame, keys: list[str]) -> str:
@@ -104,7 +98,7 @@ def table(rows: pd.DataFrame, keys: list[str]) -> str:
             "n": g.size(),
             "MAPE": g["ape"].mean().map("{:.1%}".format),
             "bias": g["bias"].mean().map("{:+.1%}".format),
-            "80% coverage": g["inside80"].mean().map("{:.0%}".format),
+            "80% coverage": g.apply(_coverage, include_groups=False),
         }
     ).reset_index()
     header = "| " + " | ".join(out.columns) + " |"
@@ -119,17 +113,17 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--sims", type=int, default=300)
-    parser.add_argument("--modes", nargs="+", default=["history", "pipeline"])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     args = parser.parse_args()
     started = time.perf_counter()
     header = machine()
     frames = []
     for seed in args.seeds:
         path = company(args.accounts, args.months, seed)
-        for mode in args.modes:
+        for method in args.methods:
             t0 = time.perf_counter()
-            frames.append(score(path, seed, mode, args.sims))
-            print(f"seed {seed} {mode}: {time.perf_counter() - t0:.0f} s", flush=True)
+            frames.append(score(path, seed, method, args.sims))
+            print(f"seed {seed} {method}: {time.perf_counter() - t0:.0f} s", flush=True)
     rows = pd.concat(frames, ignore_index=True)
     elapsed = time.perf_counter() - started
     text = [
@@ -138,15 +132,16 @@ def main() -> None:
         "",
         f"Machine: {header}. Command: `python bench/bench_forecast_revenue.py --accounts "
         f"{args.accounts} --months {args.months} --seeds {' '.join(map(str, args.seeds))} "
-        f"--sims {args.sims}`. Wall time {elapsed:.0f} s.",
+        f"--sims {args.sims} --methods {' '.join(args.methods)}`. Wall time {elapsed:.0f} s. "
+        f"Commit {commit()}.",
         "",
-        "All seeds, per source of new business and horizon (months):",
+        "All seeds, per method and horizon (months):",
         "",
-        table(rows, ["mode", "horizon"]),
+        table(rows, ["method", "horizon"]),
         "",
         "Per seed:",
         "",
-        table(rows, ["mode", "seed", "horizon"]),
+        table(rows, ["method", "seed", "horizon"]),
         "",
     ]
     with RESULTS.open("a") as out:

@@ -26,6 +26,7 @@ from revline.forecast.contract import (
 from revline.forecast.forecasters import BookingsForecaster
 from revline.forecast.periods import quarters
 from revline.forecast.revenue import RevenueForecaster
+from revline.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
 from revline.synth import generate
 from revline.warehouse import Warehouse
 
@@ -38,6 +39,10 @@ FORECASTERS: dict[str, Factory] = {
     "run_rate": lambda rng: RunRate(rng),
     "auto_ets": lambda rng: AutoETSBaseline(rng),
     "revenue": lambda rng: RevenueForecaster(rng, n_sims=200),
+    "baremetrics_linear": lambda rng: BaremetricsForecast(rng, growth="linear"),
+    "baremetrics_exponential": lambda rng: BaremetricsForecast(rng, growth="exponential"),
+    "chartmogul_committed": lambda rng: CommittedMrr(rng),
+    "auto_ets_mrr": lambda rng: AutoETSMrr(rng),
 }
 
 

@@ -29,6 +29,9 @@ from revline.forecast.baselines import (
 from revline.forecast.bookings import BookingsSettings
 from revline.forecast.contract import BaseForecaster
 from revline.forecast.forecasters import BookingsForecaster
+from revline.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
+from revline.metrics.api import bridge_frame
+from revline.settings import MetricSettings
 from revline.synth import generate
 from revline.warehouse import Warehouse
 
@@ -153,3 +156,60 @@ def test_changing_the_past_does_change_the_forecast(
         moved = BookingsForecaster(np.random.default_rng(11)).forecast(wh, AS_OF, 2)
     same = BookingsForecaster(np.random.default_rng(11)).forecast(original, AS_OF, 2)
     assert not np.allclose(moved["median"], same["median"])
+
+
+# Billing: the revenue peers (revline.forecast.revenue_peers) read subscriptions, invoices,
+# usage and rates through the as-of view; rewrite everything recorded at or after CUT there.
+BILLING_REWRITE = [
+    "UPDATE subscriptions SET quantity = quantity * 3 + 1 WHERE start_at >= ?",
+    "UPDATE subscriptions SET end_at = end_at + INTERVAL 45 DAY "
+    "WHERE end_at >= ? AND (canceled_at IS NULL OR canceled_at >= ?)",
+    "UPDATE subscriptions SET canceled_at = ? + INTERVAL 3 DAY, end_at = ? + INTERVAL 40 DAY "
+    "WHERE end_at IS NULL AND start_at < ?",
+    "UPDATE invoices SET status = 'void' WHERE issued_at >= ?",
+    "UPDATE invoices SET paid_at = paid_at + INTERVAL 200 DAY WHERE paid_at >= ?",
+    "UPDATE usage SET quantity = quantity * 5 WHERE usage_date >= ?",
+    "UPDATE fx_rates SET rate = rate * 1.5 WHERE rate_date >= ?",
+]
+PEERS: dict[str, Callable[[], BaseForecaster]] = {
+    "baremetrics_linear": lambda: BaremetricsForecast(np.random.default_rng(11), growth="linear"),
+    "baremetrics_exponential": lambda: BaremetricsForecast(
+        np.random.default_rng(11), growth="exponential"
+    ),
+    "chartmogul_committed": lambda: CommittedMrr(np.random.default_rng(11)),
+    "auto_ets_mrr": lambda: AutoETSMrr(np.random.default_rng(11)),
+}
+
+
+@pytest.fixture(scope="module")
+def billing_pair(
+    pair: tuple[Warehouse, Warehouse], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Warehouse, Warehouse]]:
+    original, _ = pair
+    path = tmp_path_factory.mktemp("leak_billing") / "billing.duckdb"
+    shutil.copy(original.path, path)
+    day = CUT.date()
+    with Warehouse.open(path) as wh, wh.transaction():
+        for sql in BILLING_REWRITE:
+            args = [day if "usage_date" in sql or "rate_date" in sql else CUT] * sql.count("?")
+            wh.con.execute(sql, args)
+    changed = Warehouse.open(path, read_only=True)
+    yield original, changed
+    changed.close()
+
+
+def test_the_billing_rewrite_changed_later_mrr(billing_pair: tuple[Warehouse, Warehouse]) -> None:
+    original, changed = billing_pair
+    settings = MetricSettings(as_of=date(2026, 5, 1))
+    a, b = bridge_frame(original, settings), bridge_frame(changed, settings)
+    assert not a["end"].equals(b["end"])
+
+
+@pytest.mark.parametrize("name", sorted(PEERS))
+def test_revenue_peers_ignore_the_future(
+    name: str, billing_pair: tuple[Warehouse, Warehouse]
+) -> None:
+    original, changed = billing_pair
+    before = PEERS[name]().forecast(original, AS_OF, 12)
+    after = PEERS[name]().forecast(changed, AS_OF, 12)
+    pd.testing.assert_frame_equal(before, after)
