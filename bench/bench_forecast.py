@@ -110,7 +110,9 @@ def with_oracle(wh: Warehouse, result: Backtest, seed: int) -> tuple[pd.DataFram
         np.random.default_rng(seed),
         result.currency,
     )
-    return pd.concat([f, rows[f.columns]], ignore_index=True), f"oracle (the floor: posterior given the path) {loss:.3f}"
+    return pd.concat(
+        [f, rows[f.columns]], ignore_index=True
+    ), f"oracle (the floor: posterior given the path) {loss:.3f}"
 
 
 def history_months(forecasts: pd.DataFrame, first: date) -> np.ndarray:
