@@ -83,7 +83,7 @@ def test_cohort_matrices_of_february_and_a_pooled_quarter(company: Warehouse) ->
 
 def test_every_cohort_by_segment(company: Warehouse) -> None:
     frame = compute("cohort_logo_retention", "month", "segment", warehouse=company, settings=JUNE)
-    assert list(frame.columns) == ["period", "segment", "months_since_start", "value"]
+    assert list(frame.columns) == ["period", "to_date", "segment", "months_since_start", "value"]
     # April's only new customer is D (smb), still paying two months later.
     april = frame[frame.period == "2025-04"]
     assert list(april.segment) == ["smb"] * 3

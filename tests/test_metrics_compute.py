@@ -28,7 +28,7 @@ def company() -> Iterator[Warehouse]:
 
 def value(wh: Warehouse, name: str, period: str | None = "2025-Q2") -> object:
     frame = compute(name, period, warehouse=wh, settings=SETTINGS)
-    assert list(frame.columns) == ["period", "value"]
+    assert list(frame.columns) == ["period", "to_date", "value"]
     assert len(frame) == 1
     return frame.value.iloc[0]
 

@@ -72,6 +72,31 @@ def test_reps_and_quota(q2: dict[str, float]) -> None:
     assert q2["reps_at_quota_share"] == 0.5
 
 
+@pytest.mark.parametrize(
+    ("period", "attainment", "at_quota"),
+    [
+        # February: e6's monthly quota 2,000 against o8 6,000 (e1 has no February quota)
+        ("2025-02", 6_000 / 2_000, 1.0),
+        # Q1: e6's three monthly quotas 6,000 against 6,000
+        ("2025-Q1", 6_000 / 6_000, 1.0),
+        # 2025 (to June): e6 quotas 2,000 x 3 + 20,000 = 26,000, won 6,000; e1 25,000, won
+        # 30,000: 36,000 / 51,000 (not a year's bookings over one quarter's quota, 36,000 / 45,000)
+        ("2025", 36_000 / 51_000, 0.5),
+    ],
+)
+def test_quota_over_month_quarter_and_year(
+    company: Warehouse, period: str, attainment: float, at_quota: float
+) -> None:
+    frames = compute_many(
+        ["quota_attainment", "reps_at_quota_share"],
+        period,
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+    )
+    assert frames["quota_attainment"].value.iloc[0] == pytest.approx(attainment)
+    assert frames["reps_at_quota_share"].value.iloc[0] == pytest.approx(at_quota)
+
+
 def test_pipeline_velocity_and_coverage(q2: dict[str, float]) -> None:
     # 2 open deals x 0.5 x 15,000 / 35 days
     assert q2["pipeline_velocity"] == pytest.approx(2 * 0.5 * 15_000 / 35, abs=0.005)

@@ -13,13 +13,17 @@ without a value, is ``n/a``.
 the period exactly; otherwise rows inside the period are combined (summed for currency and
 count metrics, averaged for ratios). Attainment is value / target, or target / value for
 metrics where lower is better (CAC, payback).
+
+**A period to date.** A period that ends after the as-of date (by default the data's end) is
+reported to date (``to_date`` true, ``title`` such as ``2025-Q4 QTD``): balances at the as-of
+month, flows over the months elapsed. Its target and the prior period are the whole ones.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +32,8 @@ import pandas as pd
 
 from revline.metrics.api import compute_many, get_metric
 from revline.metrics.gtm_frame import GtmSettings
-from revline.model.periods import Period, month_start, parse_period
+from revline.model.data_end import data_end
+from revline.model.periods import Period, month_index, month_start, parse_period, to_date
 from revline.org import load_org
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
@@ -134,11 +139,17 @@ class Line:
 
 @dataclass(frozen=True)
 class Scorecard:
+    """The scorecard of ``period``; ``to_date`` when the period ends after ``as_of`` (then
+    ``title`` reads ``2025-Q4 QTD``: balances at the as-of month, flows over the elapsed months,
+    while ``prior_period`` is the whole period before)."""
+
     period: str
     prior_period: str
     as_of: str
     profit_margin_basis: str
     lines: tuple[Line, ...]
+    to_date: bool = False
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -160,26 +171,14 @@ def _label(first: int, months: int) -> str:
 
 
 def prior_period(period: Period) -> str:
-    """The period of the same length just before ``period``."""
-    months = period.last - period.first + 1
+    """The period of the same length just before ``period`` (the whole one, for one to date)."""
+    months = period.months or period.last - period.first + 1
     return _label(period.first - months, months)
 
 
 def data_as_of(wh: Warehouse) -> date:
-    """The last day with data (financials, closed deals, expenses), at most yesterday."""
-    con = wh.ibis
-    latest: list[date] = []
-    for table, column in (("financials", "month"), ("expenses", "month")):
-        value = con.execute(con.table(table)[column].max())
-        if value is not None and not pd.isna(value):
-            start = pd.Timestamp(value).date()
-            latest.append((start.replace(day=28) + timedelta(days=4)).replace(day=1))
-    opps = con.table("opportunities")
-    value = con.execute(opps.closed_at.max())
-    if value is not None and not pd.isna(value):
-        latest.append(pd.Timestamp(value).date() + timedelta(days=1))
-    today = datetime.now(UTC).date()
-    return min([max(latest), today]) - timedelta(days=1) if latest else today
+    """The last day with data, at most yesterday (:func:`revline.model.data_end.data_end`)."""
+    return data_end(wh.ibis)
 
 
 def last_full_quarter(day: date) -> str:
@@ -192,7 +191,8 @@ def last_full_quarter(day: date) -> str:
 
 def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> float | None:
     t = wh.ibis.table("targets")
-    first, last = month_start(period.first), month_start(period.last + 1) - timedelta(days=1)
+    end = period.first + (period.months or period.last - period.first + 1)  # the whole period
+    first, last = month_start(period.first), month_start(end) - timedelta(days=1)
     rows = wh.ibis.execute(
         t.filter(
             (t.metric == metric)
@@ -253,9 +253,9 @@ def scorecard(
     settings = settings or GtmSettings(as_of=as_of)
     if settings.as_of is None:
         settings = GtmSettings(**{**asdict(settings), "as_of": as_of})
-    current = parse_period(period or last_full_quarter(as_of))
+    current = to_date(parse_period(period or last_full_quarter(as_of)), month_index(as_of), as_of)
     prior = prior_period(current)
-    months = current.last - current.first + 1
+    months = current.months
     grain = {1: "month", 3: "quarter", 12: "year"}.get(months)
     spec = grain if grain and current.label == _label(current.first, months) else current.label
     names = list(dict.fromkeys(h.metric for h in HEADLINES if h.segment is None))
@@ -294,4 +294,5 @@ def scorecard(
             )
         )
     basis = str(getattr(settings, "profit_margin_basis", "ebitda"))
-    return Scorecard(current.label, prior, str(as_of), basis, tuple(lines))
+    title = current.title
+    return Scorecard(current.label, prior, str(as_of), basis, tuple(lines), current.to_date, title)

@@ -53,8 +53,10 @@ class MetricSettings:
     ``ltv_horizon_months`` (default ``60``): the months of expected lifetime ``ltv_sbg``
     counts (the sBG model's expected lifetime is unbounded when its alpha is at most 1).
 
-    ``as_of`` (default ``None``, meaning today in UTC): the last month computed. Subscriptions
-    still running count up to this month; churn after it has not happened yet.
+    ``as_of`` (default ``None``, meaning the data's end: the last day with a recorded fact, at
+    most yesterday, see :mod:`revline.model.data_end`): the last day computed, and its month the
+    last month. Subscriptions still running count up to this month; churn after it has not
+    happened yet. A period ending after it is reported to date (:mod:`revline.model.periods`).
     """
 
     reporting_currency: str = "USD"

@@ -33,7 +33,8 @@ ChurnOption = Annotated[
 BasisOption = Annotated[str, typer.Option("--basis", help="billed (net of discounts) or contract.")]
 UsageOption = Annotated[bool, typer.Option("--include-usage", help="Add metered usage to MRR.")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Last day computed (YYYY-MM-DD); default today.")
+    str | None,
+    typer.Option("--as-of", help="Last day computed (YYYY-MM-DD); default the data's last day."),
 ]
 
 
@@ -118,6 +119,12 @@ def compute_metric(
     settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
     frame = compute(name, period, by, warehouse=warehouse, settings=settings)
     emit(frame, fmt, title=name)
+    if fmt == "table" and frame["to_date"].any():
+        console.print(
+            "to_date: the period ends after the as-of date, so it is read to date (QTD, YTD): "
+            "balances at the as-of month, flows over the months elapsed.",
+            highlight=False,
+        )
 
 
 @metrics_app.command("rows")

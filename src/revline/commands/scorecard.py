@@ -61,7 +61,9 @@ def scorecard_command(
         emit([{"period": card.period, **line} for line in card.to_dict()["lines"]], "csv")
         return
     table = Table(
-        title=f"Scorecard {card.period} (vs {card.prior_period}; data as of {card.as_of}; "
+        title=f"Scorecard {card.title or card.period}"
+        + (" (to date)" if card.to_date else "")
+        + f" (vs {card.prior_period}; data as of {card.as_of}; "
         f"Rule of 40 margin: {card.profit_margin_basis})"
     )
     for header in ("metric", "value", "prior", "target", "attain.", "benchmark", "status", "owner"):

@@ -13,7 +13,7 @@ from revline.metrics.catalogue import build_registry
 from revline.metrics.core import Metric
 from revline.metrics.frame import build_frame
 from revline.model.mrr import MrrModel, build_model
-from revline.model.periods import month_start
+from revline.model.periods import expand_periods, month_start
 from revline.org import load_org
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
@@ -45,6 +45,9 @@ def compute(
     ``quarter``, ``year``: every such period in the data's range) or ``None`` (every month).
     ``by`` is ``segment``, ``region``, ``industry`` or ``plan``. ``warehouse`` defaults to
     ``$REVLINE_WAREHOUSE`` or ``revline.duckdb``. Money values are exact ``Decimal``s.
+    ``to_date`` (after ``period``) is true for a period that ends after the as-of date (the
+    settings', by default the data's end): it reads balances at the as-of month and flows over
+    the elapsed months (:mod:`revline.model.periods`).
     """
     return compute_many([name], period, by, warehouse=warehouse, settings=settings)[name]
 
@@ -78,11 +81,17 @@ def _compute(
     out: dict[str, pd.DataFrame] = {}
     with build_model(wh.ibis, settings) as model:
         frames: dict[str, object] = {}  # built once per frame kind a metric asks for
+        as_of = model.settings.as_of
+        spans = expand_periods(period, model.first_idx, model.last_idx, as_of)
+        flags = {p.label: p.to_date for p in spans}
         for name, metric in zip(names, metrics, strict=True):
             if metric.frame not in frames:
                 frames[metric.frame] = _build(metric.frame, model, period, by)
             result: pd.DataFrame = wh.ibis.execute(metric.compute(frames[metric.frame]))
-            out[name] = result.reset_index(drop=True)
+            result = result.reset_index(drop=True)
+            flag = [bool(flags.get(str(label), False)) for label in result["period"]]
+            result.insert(1, "to_date", pd.Series(flag, dtype=bool))
+            out[name] = result
     return out
 
 

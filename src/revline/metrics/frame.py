@@ -44,7 +44,7 @@ def build_frame(model: MrrModel, period: str | None, by: str | None) -> Frame:
             unknown("breakdown", by, BREAKDOWNS), hint="Break a metric down by one of these."
         )
     keys = ("account_id", "plan_id") if by == "plan" else ("account_id",)
-    periods = expand_periods(period, model.first_idx, model.last_idx)
+    periods = expand_periods(period, model.first_idx, model.last_idx, model.settings.as_of)
     cm = _with_group(model.customer_months(keys), model, by)
     moves = _with_group(movements(model, keys), model, by)
     return Frame(model, periods_table(periods), by, keys, cm, moves)

@@ -133,7 +133,7 @@ def build_gtm_frame(model: MrrModel, period: str | None, by: str | None) -> GtmF
             unknown("breakdown", by, GTM_BREAKDOWNS), hint="Break a metric down by one of these."
         )
     first = _data_first_month(model.backend, model.first_idx)
-    periods = periods_table(expand_periods(period, first, model.last_idx))
+    periods = periods_table(expand_periods(period, first, model.last_idx, model.settings.as_of))
     mrr = build_frame(model, period, by if by in BREAKDOWNS else None)
     mrr = replace(mrr, periods=periods)
     basis = str(getattr(model.settings, "profit_margin_basis", "ebitda"))

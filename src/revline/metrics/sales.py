@@ -88,7 +88,12 @@ def _deals_per_rep(frame: GtmFrame) -> ir.Table:
 
 
 def _attainment(frame: GtmFrame) -> ir.Table:
-    """Per rep and period: ``quota`` and ``won`` (ARR won while the quota ran)."""
+    """Per rep and period: ``quota`` and ``won`` (ARR won while the quota ran).
+
+    A period's quota is the sum of the rep's quota rows that lie inside it (a year sums its
+    quarters or months), and ``won`` sums, for each of those rows, the deals the rep won while
+    it ran, so a year's bookings are measured against the year's quotas, never one quarter's.
+    """
     if frame.by not in (None, "owner"):
         raise unsupported(frame, "quota attainment", ("owner",))
     q = frame.table("quotas")
@@ -96,9 +101,8 @@ def _attainment(frame: GtmFrame) -> ir.Table:
     q = q.inner_join(
         b, [month_of(q.period_start) >= b.first_idx, month_of(q.period_end) <= b.last_idx]
     )
-    quotas = q.group_by(["period", "employee_id", "period_start", "period_end"]).agg(
-        quota=q.amount.sum().cast("float64")
-    )
+    row_keys = ["period", "employee_id", "period_start", "period_end"]
+    quotas = q.group_by(row_keys).agg(quota=q.amount.sum().cast("float64"))
     d = deals(replace(frame, by=None))
     d = d.filter(d.is_won)
     j = quotas.left_join(
@@ -109,8 +113,9 @@ def _attainment(frame: GtmFrame) -> ir.Table:
             d.closed_on <= quotas.period_end,
         ],
     )
-    rows = j.group_by(["period", "employee_id"]).agg(
-        quota=j.quota.max(), won=j.amount.sum().coalesce(0.0)
+    per_row = j.group_by(row_keys).agg(quota=j.quota.max(), won=j.amount.sum().coalesce(0.0))
+    rows = per_row.group_by(["period", "employee_id"]).agg(
+        quota=per_row.quota.sum(), won=per_row.won.sum()
     )
     return rows.rename(owner="employee_id")
 

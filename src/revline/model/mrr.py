@@ -23,14 +23,14 @@ months only at the end; the bridge needs no expansion at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from uuid import uuid4
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from revline.model.data_end import data_end
 from revline.model.dunning import delinquent_months
 from revline.model.engine import check_engine, drop, store
 from revline.model.money import cents, check_rates, rates, times, union_all
@@ -153,10 +153,6 @@ class MrrModel:
         return self.late.select(*keys, "month_idx").distinct()
 
 
-def _as_of_index(settings: MetricSettings) -> int:
-    return month_index(settings.as_of or datetime.now(UTC).date())
-
-
 def _first_index(backend: ibis.BaseBackend, fallback: int) -> int:
     """The month of the earliest subscription start or usage invoice (``fallback`` if none)."""
     subs = backend.table("subscriptions")
@@ -178,7 +174,10 @@ def build_model(backend: ibis.BaseBackend, settings: MetricSettings) -> MrrModel
     first use). Release them with :meth:`MrrModel.release` or ``with``.
     """
     check_engine(backend)
-    last = _as_of_index(settings)
+    if settings.as_of is None:  # the default as-of date is the data's end
+        settings = replace(settings, as_of=data_end(backend))
+    assert settings.as_of is not None
+    last = month_index(settings.as_of)
     first = min(_first_index(backend, last), last)
     months = months_table(first, last)
     subscriptions = backend.table("subscriptions")

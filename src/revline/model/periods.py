@@ -4,13 +4,21 @@ A month is identified by an integer index, ``year * 12 + month - 1``, so that "t
 is ``index - 1`` on every engine. A reporting period (``2025-07``, ``2025-Q3``, ``2025``) is a
 run of consecutive months; grains (``month``, ``quarter``, ``year``) expand to every period of
 that grain in the data's range.
+
+**Periods to date.** A period that ends after the as-of month (the quarter in progress, the
+year so far) is cut at the as-of month and flagged :attr:`Period.to_date`: balances (MRR,
+customers) are read at the as-of month and flows (new MRR, churn, bookings, cost) are summed
+over the elapsed months. Such a period keeps its label (``2025-Q4``) and is shown as
+"2025-Q4 QTD" (:attr:`Period.title`). A period that is cut by the as-of day inside its last
+month (as of 2025-12-15 for 2025-Q4) is to date as well. A named period that starts after the
+as-of month has no elapsed month and is refused.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -34,13 +42,30 @@ def month_start(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+#: The short name of a period to date, by the number of months in the full period.
+TO_DATE = {1: "MTD", 3: "QTD", 12: "YTD"}
+
+
 @dataclass(frozen=True)
 class Period:
-    """A reporting period: a label and its first and last month (inclusive)."""
+    """A reporting period: a label and its first and last month (inclusive).
+
+    ``to_date`` is true when the period is cut at the as-of date (see the module docstring);
+    ``last`` is then the as-of month and ``months`` the length of the full period.
+    """
 
     label: str
     first: int
     last: int
+    to_date: bool = False
+    months: int = 0
+
+    @property
+    def title(self) -> str:
+        """The label as people read it: ``2025-Q4``, or ``2025-Q4 QTD`` for a period to date."""
+        if not self.to_date:
+            return self.label
+        return f"{self.label} {TO_DATE.get(self.months or self.last - self.first + 1, 'to date')}"
 
 
 def _label(index: int, grain: str) -> str:
@@ -73,20 +98,44 @@ def parse_period(text: str) -> Period:
     )
 
 
-def expand_periods(spec: str | None, first: int, last: int) -> list[Period]:
+def to_date(period: Period, last: int, as_of: date | None = None) -> Period:
+    """``period`` cut at the as-of month ``last`` (and flagged to date when it is cut).
+
+    With ``as_of`` (a day in month ``last``), a period whose last month is ``last`` is to date
+    unless ``as_of`` is that month's last day. A period starting after ``last`` is refused.
+    """
+    months = period.last - period.first + 1
+    if period.first > last:
+        raise ConfigError(
+            f"Period {period.label!r} starts after the as-of month {_label(last, 'month')}: "
+            "nothing of it has happened yet.",
+            hint="Pick a period that starts by the as-of date, or a later --as-of.",
+        )
+    cut = period.last > last
+    if not cut and as_of is not None and period.last == last:
+        cut = month_index(as_of + timedelta(days=1)) == last  # the as-of day is not month-end
+    return Period(period.label, period.first, min(period.last, last), cut, months)
+
+
+def expand_periods(
+    spec: str | None, first: int, last: int, as_of: date | None = None
+) -> list[Period]:
     """The periods a computation reports: one named period, or every period of a grain.
 
-    ``None`` means every month from ``first`` to ``last`` (the data's range).
+    ``None`` means every month from ``first`` to ``last`` (the data's range, ``last`` being the
+    as-of month). Every period is cut at ``last`` (:func:`to_date`), so the period in progress
+    reads to date instead of reading months that were never computed.
     """
     grain = "month" if spec is None else spec.strip().lower()
     if grain not in GRAINS:
-        return [parse_period(spec or "")]
+        return [to_date(parse_period(spec or ""), last, as_of)]
     periods: dict[str, Period] = {}
     for index in range(first, last + 1):
         label = _label(index, grain)
         known = periods.get(label)
         periods[label] = Period(label, known.first if known else _grain_start(index, grain), index)
-    return [Period(p.label, p.first, _grain_end(p.first, grain)) for p in periods.values()]
+    full = [Period(p.label, p.first, _grain_end(p.first, grain)) for p in periods.values()]
+    return [to_date(p, last, as_of) for p in full]
 
 
 def _grain_start(index: int, grain: str) -> int:
