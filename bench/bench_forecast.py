@@ -8,12 +8,13 @@ Run from the repository root::
     python bench/bench_forecast.py --model blend                 # another open-deal model
 
 For each seed the synthetic company (``revline.synth.generate``) is written to
-``bench/_work/`` (git-ignored, reused) and ``revline.forecast.backtest.backtest`` replays every
+``bench/_work/`` (git-ignored, reused) and ``revline.analyses.forecast.backtest.backtest`` replays
+every
 quarter from the fourth one of the data with every method. The script prints Markdown: per
 seed, the summary (mean APE, bias, 80% coverage per method and horizon), revline's P50 and
 interval against the actual per quarter, and the deal-level log loss of revline next to the
 generator's true probabilities; then the same for Maven (imported with ``mappings/maven``).
-Each synthetic seed also gets the oracle (``revline.forecast.oracle``: each open deal's
+Each synthetic seed also gets the oracle (``revline.analyses.forecast.oracle``: each open deal's
 posterior win probability given its stage path under the generator's process, the deal-level
 log-loss floor, and the quarterly forecast made from it) and a
 second summary restricted to as-of dates with at least ``MIN_HISTORY`` months of history.
@@ -33,11 +34,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from revline.forecast.asof import pipeline_as_of
-from revline.forecast.backtest import Backtest, backtest, data_bounds
-from revline.forecast.bookings import MODELS, BookingsSettings
-from revline.forecast.oracle import oracle_backtest
-from revline.forecast.scoring import summarise_errors
+from revline.analyses.forecast.backtest import Backtest, backtest, data_bounds
+from revline.analyses.forecast.bookings import MODELS, BookingsSettings
+from revline.analyses.forecast.oracle import oracle_backtest
+from revline.analyses.forecast.scoring import summarise_errors
+from revline.model.pipeline import pipeline_as_of
 from revline.synth import generate
 from revline.warehouse import Warehouse
 
@@ -100,7 +101,9 @@ def quarters_md(forecasts: pd.DataFrame) -> str:
 
 
 def with_oracle(wh: Warehouse, result: Backtest, seed: int) -> tuple[pd.DataFrame, str]:
-    """The backtest's rows plus the oracle's (:mod:`revline.forecast.oracle`), and its loss."""
+    """The backtest's rows plus the oracle's (:mod:`revline.analyses.forecast.oracle`), and its
+    loss.
+    """
     f = result.forecasts
     rows, loss = oracle_backtest(
         wh,

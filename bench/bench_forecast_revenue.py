@@ -10,10 +10,10 @@ For each seed the company (``revline.synth.generate``, history ending 2025-12-31
 month is an as-of date; from each, the forecast (fitted only on data known before it) gives MRR
 3, 6 and 12 months ahead, scored against the MRR model's actual month-end MRR: mean absolute
 percentage error of the P50, mean bias, and how often the actual fell inside the 80% interval.
-Every method of ``revline.forecast.revenue_backtest.METHODS`` is scored in the same table:
+Every method of ``revline.analyses.forecast.revenue_backtest.METHODS`` is scored in the same table:
 revline's two sources of new business (``history``: the trend of past arrivals; ``pipeline``:
 the bookings forecast for the quarters it covers) and the peers users would otherwise use
-(``revline.forecast.revenue_peers``: Baremetrics' linear and exponential forecasts,
+(``revline.analyses.forecast.revenue_peers``: Baremetrics' linear and exponential forecasts,
 ChartMogul's committed MRR, AutoETS on the monthly MRR series); the point-only peers have no
 interval, so their coverage is a dash. Results, the machine and the date are
 appended to ``bench/forecast_revenue_results.md``.
@@ -36,7 +36,7 @@ WORK = HERE / "_work"
 RESULTS = HERE / "forecast_revenue_results.md"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from revline.forecast.revenue_backtest import METHODS, backtest_revenue  # noqa: E402
+from revline.analyses.forecast.revenue_backtest import METHODS, backtest_revenue  # noqa: E402
 from revline.synth import generate  # noqa: E402
 from revline.warehouse import Warehouse  # noqa: E402
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from revline.seams import evaluate_slas, leaking_seams, lifecycle_report, seams
+from revline.analyses.seams import evaluate_slas, leaking_seams, lifecycle_report, seams
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRunnerFn
-from revline.diagnose import diagnose, rows
-from revline.diagnose.context import Context
-from revline.diagnose.quality import quality_findings
+from revline.analyses.diagnose import diagnose, rows
+from revline.analyses.diagnose.context import Context
+from revline.analyses.diagnose.quality import quality_findings
 from revline.org import load_org
 from revline.synth import generate
 from revline.synth.plants import planted_config
@@ -76,7 +76,7 @@ def test_bad_period_and_format_are_refused_without_a_trace(
 def test_rows_behind_a_finding_and_the_dashboard_page(
     company: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import revline.diagnose
+    import revline.analyses.diagnose
     from revline.metrics.gtm_frame import GtmSettings
     from revline.web.pages.diagnosis import diagnosis
     from revline.web.registry import Filters, PageContext
@@ -87,7 +87,7 @@ def test_rows_behind_a_finding_and_the_dashboard_page(
         frame = rows(wh, junk)
         assert len(frame) > 0 and set(frame["channel"]) == {"paid_search"}
         # The page lays out what diagnose returns and computes nothing itself.
-        monkeypatch.setattr(revline.diagnose, "diagnose", lambda *a, **k: result)
+        monkeypatch.setattr(revline.analyses.diagnose, "diagnose", lambda *a, **k: result)
         ctx = PageContext(
             wh, Filters(), "2025-Q4", GtmSettings(as_of=date(2025, 12, 31)), load_org()
         )

@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from revline.diagnose import leads, onboarding, trends
-from revline.diagnose.context import Context
-from revline.diagnose.findings import Drill, Finding, rank
-from revline.diagnose.stats import compare_groups
+from revline.analyses.diagnose import leads, onboarding, trends
+from revline.analyses.diagnose.context import Context
+from revline.analyses.diagnose.findings import Drill, Finding, rank
+from revline.analyses.diagnose.stats import compare_groups
 from revline.metrics.gtm_frame import GtmSettings
 from revline.model.periods import parse_period
 from revline.org import load_org
@@ -253,7 +253,7 @@ def test_drill_describes_and_runs_its_filter(wh: Warehouse) -> None:
 
 
 def test_a_warehouse_without_finance_or_deals_is_dated_by_its_activity(wh: Warehouse) -> None:
-    from revline.diagnose.context import latest_activity
+    from revline.analyses.diagnose.context import latest_activity
 
     assert latest_activity(wh) is None
     insert(wh, "leads", [_lead(0, "emea", False, True)])
@@ -263,7 +263,7 @@ def test_a_warehouse_without_finance_or_deals_is_dated_by_its_activity(wh: Wareh
 
 def test_every_activity_column_is_a_canonical_column() -> None:
     """A misspelt column would silently leave its table out of dating the warehouse."""
-    from revline.diagnose.context import ACTIVITY
+    from revline.analyses.diagnose.context import ACTIVITY
     from revline.schema import get_table
 
     for table, column in ACTIVITY:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from revline.diagnose import Diagnosis, Finding, diagnose
+from revline.analyses.diagnose import Diagnosis, Finding, diagnose
 from revline.org import load_org
 from revline.synth import generate
 from revline.synth.plants import PLANTS, plant_owner, planted_config

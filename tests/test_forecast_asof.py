@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from fixtures.mrr.rows import load
-from revline.forecast.asof import UNKNOWN_STAGE, pipeline_as_of, pipelines
+from revline.model.pipeline import UNKNOWN_STAGE, pipeline_as_of, pipelines
 from revline.warehouse import Warehouse
 
 

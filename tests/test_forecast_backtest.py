@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from conftest import CliRunnerFn
-from revline.forecast.backtest import Backtest, backtest
-from revline.forecast.scoring import log_loss, summarise_errors
+from revline.analyses.forecast.backtest import Backtest, backtest
+from revline.analyses.forecast.scoring import log_loss, summarise_errors
 from revline.synth import generate
 from revline.warehouse import Warehouse
 
@@ -191,8 +191,8 @@ def test_oracle_told_the_outcomes_is_left_with_timing_only(company: Path, result
     uncertain (a win's cycle is known once a second stage or a slip pins it, else drawn from
     the generator's cycle distribution), so the P50 lands within 3% of what the backtest counts:
     valuation and booked-so-far add up to the actual."""
-    from revline.forecast.asof import pipeline_as_of
-    from revline.forecast.oracle import Oracle
+    from revline.analyses.forecast.oracle import Oracle
+    from revline.model.pipeline import pipeline_as_of
 
     with Warehouse.open(company, read_only=True) as wh:
         oracle = Oracle.load(wh, pipeline_as_of(wh, result.end), "USD", ("new", "expansion"))
@@ -207,8 +207,8 @@ def test_oracle_told_the_outcomes_is_left_with_timing_only(company: Path, result
 
 
 def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest) -> None:
-    from revline.forecast.asof import pipeline_as_of
-    from revline.forecast.oracle import Oracle, oracle_backtest
+    from revline.analyses.forecast.oracle import Oracle, oracle_backtest
+    from revline.model.pipeline import pipeline_as_of
 
     with Warehouse.open(company, read_only=True) as wh:
         known_end = pipeline_as_of(wh, result.end)
@@ -234,8 +234,8 @@ def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest)
 
 
 def test_oracle_needs_truth(company: Path, tmp_path: Path) -> None:
-    from revline.forecast.contract import ForecastError
-    from revline.forecast.oracle import Oracle
+    from revline.analyses.forecast.contract import ForecastError
+    from revline.analyses.forecast.oracle import Oracle
 
     with (
         Warehouse.create(tmp_path / "empty.duckdb") as wh,

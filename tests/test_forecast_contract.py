@@ -1,4 +1,4 @@
-"""The contract every forecaster keeps (revline.forecast.contract; STYLE.md point 11).
+"""The contract every forecaster keeps (revline.analyses.forecast.contract; STYLE.md point 11).
 
 Parametrised over :data:`FORECASTERS`: add a forecaster by adding one entry (a name and a
 factory taking the injected generator). Each is fitted on a small synthetic company; the checks
@@ -15,18 +15,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revline.forecast.baselines import AutoETSBaseline, RunRate, WeightedPipeline
-from revline.forecast.contract import (
+from revline.analyses.forecast.baselines import AutoETSBaseline, RunRate, WeightedPipeline
+from revline.analyses.forecast.contract import (
     BaseForecaster,
     Forecaster,
     ForecastError,
     output_columns,
     summarise,
 )
-from revline.forecast.forecasters import BookingsForecaster
-from revline.forecast.periods import quarters
-from revline.forecast.revenue import RevenueForecaster
-from revline.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
+from revline.analyses.forecast.forecasters import BookingsForecaster
+from revline.analyses.forecast.periods import quarters
+from revline.analyses.forecast.revenue import RevenueForecaster
+from revline.analyses.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

@@ -19,18 +19,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revline.forecast.asof import pipeline_as_of
-from revline.forecast.baselines import (
+from revline.analyses.forecast.baselines import (
     AutoETSBaseline,
     RunRate,
     WeightedPipeline,
     stage_probabilities,
 )
-from revline.forecast.bookings import BookingsSettings
-from revline.forecast.contract import BaseForecaster
-from revline.forecast.forecasters import BookingsForecaster
-from revline.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
+from revline.analyses.forecast.bookings import BookingsSettings
+from revline.analyses.forecast.contract import BaseForecaster
+from revline.analyses.forecast.forecasters import BookingsForecaster
+from revline.analyses.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
 from revline.metrics.api import bridge_frame
+from revline.model.pipeline import pipeline_as_of
 from revline.settings import MetricSettings
 from revline.synth import generate
 from revline.warehouse import Warehouse
@@ -158,7 +158,7 @@ def test_changing_the_past_does_change_the_forecast(
     assert not np.allclose(moved["median"], same["median"])
 
 
-# Billing: the revenue peers (revline.forecast.revenue_peers) read subscriptions, invoices,
+# Billing: the revenue peers (revline.analyses.forecast.revenue_peers) read subscriptions, invoices,
 # usage and rates through the as-of view; rewrite everything recorded at or after CUT there.
 BILLING_REWRITE = [
     "UPDATE subscriptions SET quantity = quantity * 3 + 1 WHERE start_at >= ?",

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revline.forecast.bookings import BookingsSettings, fit_bookings
-from revline.forecast.classifier import MIN_ROWS, features, fit_classifier, stage_ranks
-from revline.forecast.contract import ForecastError
-from revline.forecast.conversion import LEVELS, fit_rates
+from revline.analyses.forecast.bookings import BookingsSettings, fit_bookings
+from revline.analyses.forecast.classifier import MIN_ROWS, features, fit_classifier, stage_ranks
+from revline.analyses.forecast.contract import ForecastError
+from revline.analyses.forecast.conversion import LEVELS, fit_rates
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

@@ -1,7 +1,7 @@
 """The oracle's posterior against the generator's own deal process (revline.synth.sales).
 
 Deals are drawn with the generator's functions, watched at as-of dates chosen independently of
-their outcome, and scored with :func:`revline.forecast.oracle.posterior_new` from what an
+their outcome, and scored with :func:`revline.analyses.forecast.oracle.posterior_new` from what an
 honest model sees: the posterior must be calibrated (within each band of predicted probability
 the win rate matches) and beat the creation-time truth, which ignores the path.
 """
@@ -13,7 +13,7 @@ import pytest
 from scipy import integrate
 from sklearn.metrics import log_loss
 
-from revline.forecast.oracle import (
+from revline.analyses.forecast.oracle import (
     lost_density,
     planned_likelihood,
     posterior_expansion,
@@ -140,9 +140,9 @@ def test_oracle_log_loss_is_the_floor_on_small_companies(seed: int) -> None:
     and the creation-time truth's on the same open deals."""
     from datetime import date
 
-    from revline.forecast.asof import pipeline_as_of
-    from revline.forecast.backtest import backtest
-    from revline.forecast.oracle import Oracle, oracle_log_loss
+    from revline.analyses.forecast.backtest import backtest
+    from revline.analyses.forecast.oracle import Oracle, oracle_log_loss
+    from revline.model.pipeline import pipeline_as_of
     from revline.synth import generate
     from revline.warehouse import Warehouse
 

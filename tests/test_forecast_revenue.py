@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revline.forecast.contract import output_columns
-from revline.forecast.revenue import REVENUE_SERIES, RevenueForecaster, forecast_revenue
-from revline.forecast.revenue_backtest import backtest_revenue, summarise_backtest
+from revline.analyses.forecast.contract import output_columns
+from revline.analyses.forecast.revenue import REVENUE_SERIES, RevenueForecaster, forecast_revenue
+from revline.analyses.forecast.revenue_backtest import backtest_revenue, summarise_backtest
 from revline.metrics.api import bridge_frame
 from revline.settings import MetricSettings
 from revline.synth import generate

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from revline.analyses.forecast.retention_curves import CurveSettings, fit_curves
+from revline.analyses.forecast.retention_curves_panel import band_of
+from revline.analyses.forecast.scenarios import combine, parse_scenario
 from revline.errors import ConfigError
-from revline.forecast.retention_curves import CurveSettings, fit_curves
-from revline.forecast.retention_curves_panel import band_of
-from revline.forecast.scenarios import combine, parse_scenario
 
 K = 10.0
 
@@ -149,7 +149,7 @@ def test_docs_name_every_option_lever_and_setting() -> None:
     from dataclasses import fields
     from pathlib import Path
 
-    from revline.forecast.scenarios import LEVERS
+    from revline.analyses.forecast.scenarios import LEVERS
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "forecast-revenue.md").read_text()
     for option in ("--as-of", "--months", "--scenario", "--new-business", "--seed", "--sims"):
@@ -163,8 +163,8 @@ def test_docs_name_every_option_lever_and_setting() -> None:
 
 
 def test_forecaster_misuse_is_a_forecast_error() -> None:
-    from revline.forecast.contract import ForecastError
-    from revline.forecast.revenue import RevenueForecaster
+    from revline.analyses.forecast.contract import ForecastError
+    from revline.analyses.forecast.revenue import RevenueForecaster
 
     model = RevenueForecaster(np.random.default_rng(0))
     assert (model.name, model.freq, model.max_horizon) == ("revenue", "MS", 24)
@@ -175,8 +175,8 @@ def test_forecaster_misuse_is_a_forecast_error() -> None:
 
 
 def test_pipeline_scale_follows_bookings_after_the_lag() -> None:
-    from revline.forecast.revenue_pipeline import scale_stream
-    from revline.forecast.revenue_sim import Stream
+    from revline.analyses.forecast.revenue_pipeline import scale_stream
+    from revline.analyses.forecast.revenue_sim import Stream
 
     # exp(log 10 + 0 * t + 0) = 10 expected arrivals every month, no noise.
     stream = Stream("new", np.array([math.log(10), 0.0]), np.zeros((2, 2)), 0.0,

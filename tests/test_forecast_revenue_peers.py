@@ -1,4 +1,4 @@
-"""The revenue peers (revline.forecast.revenue_peers) computed by hand on a tiny company.
+"""The revenue peers (revline.analyses.forecast.revenue_peers) computed by hand on a tiny company.
 
 Four accounts paying monthly in USD, seen as of 2025-07-01 (the base month is June 2025):
 
@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 
 from fixtures.mrr.rows import load
-from revline.forecast.contract import ForecastError
-from revline.forecast.revenue_peers import (
+from revline.analyses.forecast.contract import ForecastError
+from revline.analyses.forecast.revenue_peers import (
     AutoETSMrr,
     BaremetricsForecast,
     CommittedMrr,

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, shared_dataset
+from revline.analyses.seams import FlowStats, flow, gaps, lifecycle_report
+from revline.analyses.seams.funnel import cached_journeys
 from revline.ingest import ImportResult, import_file
-from revline.seams import FlowStats, flow, gaps, lifecycle_report
-from revline.seams.funnel import cached_journeys
 from revline.warehouse import Warehouse
 
 pytestmark = pytest.mark.realdata
@@ -142,7 +142,7 @@ def test_empty_and_unknown_origins_are_reported_apart(loaded: Loaded) -> None:
 
 def test_first_response_sla_is_not_measurable_without_response_times(loaded: Loaded) -> None:
     """Olist records no first response: the SLA says so instead of counting every lead late."""
-    from revline.seams.sla import evaluate_slas
+    from revline.analyses.seams.sla import evaluate_slas
 
     report = evaluate_slas(loaded.wh)
     first = next(r for r in report.results if r.kind == "first_response")

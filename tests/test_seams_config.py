@@ -9,9 +9,9 @@ from pathlib import Path
 import ibis
 import pytest
 
+from revline.analyses.seams import flow_rows, load_slas, out_of_order, skips
+from revline.analyses.seams.sla_config import KINDS, parse_slas
 from revline.errors import ConfigError
-from revline.seams import flow_rows, load_slas, out_of_order, skips
-from revline.seams.sla_config import KINDS, parse_slas
 from revline.warehouse import Warehouse
 
 

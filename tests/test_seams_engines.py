@@ -12,9 +12,9 @@ import yaml
 
 from engines import spark_session  # noqa: F401  (the session-wide SparkSession fixture)
 from fixtures.mrr.rows import load
-from revline.seams import flow_rows, out_of_order, skips
-from revline.seams.funnel import cached_journeys
-from revline.seams.lifecycle import instant
+from revline.analyses.seams import flow_rows, out_of_order, skips
+from revline.analyses.seams.funnel import cached_journeys
+from revline.model.lifecycle import instant
 from revline.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow  # a SparkSession (6-13 s to start) and Spark queries

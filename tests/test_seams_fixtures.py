@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from fixtures.mrr.rows import load
-from revline.seams import evaluate_slas, flow, lifecycle_report, out_of_order, skips
-from revline.seams.funnel import cached_journeys
-from revline.seams.sla_config import parse_slas
+from revline.analyses.seams import evaluate_slas, flow, lifecycle_report, out_of_order, skips
+from revline.analyses.seams.funnel import cached_journeys
+from revline.analyses.seams.sla_config import parse_slas
 from revline.warehouse import Warehouse
 
 HERE = Path(__file__).parent / "fixtures" / "seams"

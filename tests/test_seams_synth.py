@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from conftest import CliRunnerFn
+from revline.analyses.seams import FlowStats, evaluate_slas, leaking_seams, seams
+from revline.model.stages import CHAIN
 from revline.org import default_org_path, load_org
-from revline.seams import FlowStats, evaluate_slas, leaking_seams, seams
-from revline.seams.stages import CHAIN
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from revline.errors import RevlineError
+from revline.output import console, err_console
 
 app = typer.Typer(
     name="revline",
@@ -23,8 +23,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_WAREHOUSE = "revline.duckdb"
 WarehouseOption = Annotated[

@@ -22,9 +22,14 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from revline.errors import ConfigError, unknown
+
+#: Where the CLI prints: figures on stdout, errors and progress on stderr.
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
 
 FORMATS = ("table", "csv", "json")
 
@@ -135,8 +140,6 @@ def emit(
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> None:
     """Print rows in ``fmt``: a rich table, CSV or JSON (a list of objects) on stdout."""
-    from revline.cli import console
-
     fmt = check_format(fmt)
     if columns:
         data = [{c: row.get(c) for c in columns} for row in _rows(data)]
@@ -161,8 +164,6 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[s
     plain line on stderr. ``total`` is the number of steps (None: an indeterminate spinner).
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from revline.cli import err_console
 
     if not err_console.is_terminal:
         err_console.print(f"{description}...", highlight=False, markup=False)

@@ -33,7 +33,7 @@ def diagnose_command(
     Findings are ranked by revenue at stake (ARR, reporting currency) weighted by confidence;
     those without a money figure come last. See docs/diagnose.md.
     """
-    from revline.diagnose import diagnose
+    from revline.analyses.diagnose import diagnose
     from revline.warehouse import Warehouse
 
     fmt = check_format(fmt)

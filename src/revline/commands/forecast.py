@@ -105,7 +105,7 @@ def bookings_command(
     model: ModelOption = "cells",
 ) -> None:
     """New and expansion bookings for this quarter and the next: P10/P50/P90 and key deals."""
-    from revline.forecast.bookings import BookingsSettings, forecast_bookings
+    from revline.analyses.forecast.bookings import BookingsSettings, forecast_bookings
     from revline.warehouse import Warehouse
 
     check_format(fmt)
@@ -167,8 +167,8 @@ def backtest_command(
     model: ModelOption = "cells",
 ) -> None:
     """Replay every past quarter: APE, bias and 80% coverage per method and horizon."""
-    from revline.forecast.backtest import backtest
-    from revline.forecast.bookings import BookingsSettings
+    from revline.analyses.forecast.backtest import backtest
+    from revline.analyses.forecast.bookings import BookingsSettings
     from revline.warehouse import Warehouse
 
     check_format(fmt)

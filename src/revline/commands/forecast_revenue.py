@@ -1,6 +1,6 @@
 """``revline forecast revenue``: monthly MRR and ARR for the next months, with scenarios.
 
-The figures come from :func:`revline.forecast.revenue.forecast_revenue`; this module only
+The figures come from :func:`revline.analyses.forecast.revenue.forecast_revenue`; this module only
 renders them, on the shared ``forecast`` sub-app.
 """
 
@@ -63,7 +63,7 @@ def revenue_command(
     currency: CurrencyOption = "USD",
 ) -> None:
     """MRR and ARR for the next months: P10/P50/P90, the bridge, and each scenario's delta."""
-    from revline.forecast.revenue import forecast_revenue
+    from revline.analyses.forecast.revenue import forecast_revenue
     from revline.settings import MetricSettings
     from revline.warehouse import Warehouse
 

@@ -1,6 +1,6 @@
 """``revline funnel`` and ``revline sla``: the hand-offs, where they leak, and the SLAs.
 
-Thin: every figure comes from :mod:`revline.seams`; this module only shapes rows for
+Thin: every figure comes from :mod:`revline.analyses.seams`; this module only shapes rows for
 :func:`revline.output.emit` (``--format table|csv|json``).
 """
 
@@ -114,8 +114,8 @@ def funnel(
     fmt: FormatOption = "table",
 ) -> None:
     """Every hand-off of the lifecycle: volume, conversion, time taken, losses and owner."""
+    from revline.analyses.seams import flow, gaps, leaking_seams, lifecycle_report, seams
     from revline.org import load_org
-    from revline.seams import flow, gaps, leaking_seams, lifecycle_report, seams
     from revline.warehouse import Warehouse
 
     fmt = check_format(fmt)
@@ -226,9 +226,9 @@ def sla(
     fmt: FormatOption = "table",
 ) -> None:
     """SLA breaches per SLA, owner function, rep or month, with the revenue at stake."""
+    from revline.analyses.seams import evaluate_slas, load_slas
     from revline.errors import unknown
     from revline.org import load_org
-    from revline.seams import evaluate_slas, load_slas
     from revline.warehouse import Warehouse
 
     fmt = check_format(fmt)

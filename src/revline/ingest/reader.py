@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from revline.errors import SourceFileError
-from revline.ingest.diagnose import csv_structure_problem, encoding_problem
+from revline.ingest.csv_problems import csv_structure_problem, encoding_problem
 from revline.ingest.mapping import CsvOptions
 
 #: Characters that, found in a lone header, mean the file uses another delimiter.

@@ -1,6 +1,7 @@
 """Planted problems: switches that break one part of the synthetic company on purpose.
 
-Diagnosis (:mod:`revline.diagnose`) is scored against these: each plant is a known problem in a
+Diagnosis (:mod:`revline.analyses.diagnose`) is scored against these: each plant is a known problem
+in a
 known place with a known owner, so a test can ask whether ``revline diagnose`` names it, and
 whether it stays quiet when every plant is off. The switches are fields of
 :class:`~revline.synth.config.SynthConfig` with neutral defaults; with all of them off the

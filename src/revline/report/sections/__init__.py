@@ -1,14 +1,29 @@
 """The report's sections. Importing this package registers every section.
 
-Built-in sections live here; another part of revline adds its section in its own module (with
-:func:`revline.report.registry.section`) and one import line below (see docs/report.md).
+Every section lives here, reads its figures from the metric layer or an analysis, and registers
+with :func:`revline.report.registry.section` (see docs/report.md).
 """
 
 from __future__ import annotations
 
-import revline.diagnose.report_section  # noqa: F401  (What to fix; docs/diagnose.md)
-from revline.forecast import report_section as _forecast  # noqa: F401  (docs/forecast.md)
-from revline.report.sections import efficiency, retention, revenue, sales, scorecard
-from revline.seams import report_section as _seams  # noqa: F401  (docs/seams.md)
+from revline.report.sections import (
+    diagnose,  # What to fix; docs/diagnose.md
+    efficiency,
+    forecast,  # docs/forecast.md
+    retention,
+    revenue,
+    sales,
+    scorecard,
+    seams,  # docs/seams.md
+)
 
-__all__ = ["efficiency", "retention", "revenue", "sales", "scorecard"]
+__all__ = [
+    "diagnose",
+    "efficiency",
+    "forecast",
+    "retention",
+    "revenue",
+    "sales",
+    "scorecard",
+    "seams",
+]

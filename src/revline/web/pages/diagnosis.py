@@ -1,6 +1,7 @@
 """The diagnosis page: where the revenue engine leaks, who owns each leak, what it costs.
 
-It asks :func:`revline.diagnose.diagnose` (the same ranked findings as ``revline diagnose``)
+It asks :func:`revline.analyses.diagnose.diagnose` (the same ranked findings as ``revline
+diagnose``)
 and lays them out as one table plus a table of evidence; it computes nothing itself.
 """
 
@@ -15,7 +16,7 @@ TOP = 10
 
 
 def diagnosis(ctx: PageContext) -> dict[str, Any]:
-    from revline.diagnose import diagnose
+    from revline.analyses.diagnose import diagnose
 
     result = diagnose(ctx.warehouse, ctx.period, org=ctx.org)
     top = result.top(TOP)

@@ -2,8 +2,9 @@
 
 ``bookings_forecast``: new and expansion bookings for the quarter after the data ends and the
 next one (P10/P50/P90), by segment, and the open deals that matter most, from
-:func:`revline.forecast.bookings.forecast_bookings`. ``forecast_accuracy``: the backtest of the
-last :data:`QUARTERS` quarters (:func:`revline.forecast.backtest.backtest`), per method and
+:func:`revline.analyses.forecast.bookings.forecast_bookings`. ``forecast_accuracy``: the backtest
+of the
+last :data:`QUARTERS` quarters (:func:`revline.analyses.forecast.backtest.backtest`), per method and
 horizon, and revline's P50 against the actual per quarter. Both only shape library results.
 """
 
@@ -39,7 +40,7 @@ def _interval_rows(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
 
 def bookings_forecast(ctx: PageContext) -> dict[str, Any]:
     """Totals and segments with their 80% interval, and the deals that matter most."""
-    from revline.forecast.bookings import BookingsSettings, forecast_bookings
+    from revline.analyses.forecast.bookings import BookingsSettings, forecast_bookings
 
     as_of = ctx.settings.as_of + timedelta(days=1)
     settings = BookingsSettings(draws=DRAWS, currency=ctx.settings.reporting_currency)
@@ -107,8 +108,8 @@ def bookings_forecast(ctx: PageContext) -> dict[str, Any]:
 
 def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
     """The backtest of the last quarters: error, bias and coverage per method and horizon."""
-    from revline.forecast.backtest import as_of_dates, backtest
-    from revline.forecast.bookings import BookingsSettings
+    from revline.analyses.forecast.backtest import as_of_dates, backtest
+    from revline.analyses.forecast.bookings import BookingsSettings
 
     days, end = as_of_dates(ctx.warehouse, None, None)
     settings = BookingsSettings(draws=DRAWS, currency=ctx.settings.reporting_currency)

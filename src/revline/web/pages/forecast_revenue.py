@@ -1,6 +1,6 @@
 """The revenue forecast page: MRR and ARR for the next 12 months (P10/P50/P90) and scenarios.
 
-The numbers come from :func:`revline.forecast.revenue.forecast_revenue` (see
+The numbers come from :func:`revline.analyses.forecast.revenue.forecast_revenue` (see
 docs/forecast-revenue.md), as of the day after the warehouse's data ends; this module only
 shapes them for the generic page template.
 """
@@ -38,8 +38,8 @@ def _rows(frame: pd.DataFrame, series: str) -> list[dict[str, Any]]:
 
 def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
     """Base forecast table and ARR trend, and each scenario's change in MRR at 12 months."""
+    from revline.analyses.forecast.revenue import forecast_revenue
     from revline.errors import ConfigError
-    from revline.forecast.revenue import forecast_revenue
 
     as_of = ctx.settings.as_of + timedelta(days=1)
     try:

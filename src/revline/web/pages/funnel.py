@@ -1,6 +1,7 @@
 """The funnel and hand-offs page: every seam of the lifecycle with its owner, and the SLAs.
 
-It asks :mod:`revline.seams` (the same figures as ``revline funnel`` and ``revline sla``), as
+It asks :mod:`revline.analyses.seams` (the same figures as ``revline funnel`` and ``revline sla``),
+as
 the data stood at the end of the requested period, and lays them out; it computes nothing
 itself. A segment, region or channel filter keeps that group's journeys.
 """
@@ -14,8 +15,8 @@ from revline.web.registry import Page, PageContext, register
 
 
 def funnel(ctx: PageContext) -> dict[str, Any]:
+    from revline.analyses.seams import evaluate_slas, seams
     from revline.model.periods import month_start, parse_period
-    from revline.seams import evaluate_slas, seams
 
     end = month_start(parse_period(ctx.period).last + 1)
     chosen = ctx.filters.breakdown

@@ -1,0 +1,191 @@
+"""What every detector is given: the warehouse, the org map, the period and shared figures.
+
+The diagnosis period (default: the last full quarter of the data, as the scorecard) ends at
+``end`` (exclusive). Detectors that compare groups look back further for statistical power:
+leads created in the 13 months before ``end`` less two months (so each had time to convert),
+onboardings handed over in the 24 months before ``end``. Figures several detectors share (the
+average new ARR per new customer, the chance that an accepted lead becomes a customer) are
+computed once here, from the metric registry where the registry defines them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from revline.metrics.api import compute_many
+from revline.metrics.gtm_frame import GtmSettings
+from revline.model.periods import Period, month_index, month_start, parse_period
+from revline.org import OrgMap, load_org
+from revline.scorecard import data_as_of, last_full_quarter
+from revline.warehouse import Warehouse
+
+LEAD_LOOKBACK_MONTHS = 13
+LEAD_MATURITY_MONTHS = 2
+ONBOARDING_LOOKBACK_MONTHS = 24
+
+
+def instant(day: date) -> datetime:
+    """Midnight UTC of ``day``: the timestamp columns are TIMESTAMPTZ."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@dataclass
+class Context:
+    """One diagnosis run's inputs (see the module docstring)."""
+
+    wh: Warehouse
+    period: Period
+    as_of: date
+    org: OrgMap
+    settings: GtmSettings
+    _arr: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    #: Figures a detector computes once per run, by a key of its choosing.
+    memo: dict[str, Any] = field(default_factory=dict)
+    #: New ARR and new customers per group, by breakdown ("" for none), as computed.
+    _totals: dict[str, tuple[dict[str, Decimal], dict[str, Decimal]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, wh: Warehouse, period: str | None = None, org: OrgMap | None = None) -> Context:
+        as_of = data_as_of(wh)
+        if as_of >= datetime.now(UTC).date() - timedelta(days=1):  # no finance or deal data
+            as_of = latest_activity(wh) or as_of
+        chosen = parse_period(period or last_full_quarter(as_of))
+        return cls(wh, chosen, as_of, org or load_org(), GtmSettings(as_of=as_of))
+
+    @property
+    def end(self) -> date:
+        """First day after the period."""
+        return month_start(self.period.last + 1)
+
+    def months_before_end(self, months: int) -> date:
+        return month_start(month_index(self.end) - months)
+
+    @property
+    def lead_window(self) -> tuple[datetime, datetime]:
+        first = self.months_before_end(LEAD_LOOKBACK_MONTHS)
+        return instant(first), instant(self.months_before_end(LEAD_MATURITY_MONTHS))
+
+    @property
+    def onboarding_window(self) -> tuple[datetime, datetime]:
+        first = self.months_before_end(ONBOARDING_LOOKBACK_MONTHS)
+        return instant(first), instant(self.months_before_end(1))
+
+    def leads(self) -> ir.Table:
+        """The leads created in :attr:`lead_window`."""
+        t = self.wh.table("leads")
+        first, last = self.lead_window
+        return t.filter((t.created_at >= ibis.literal(first)) & (t.created_at < ibis.literal(last)))
+
+    def avg_new_arr(self, by: str | None = None) -> dict[str, Decimal]:
+        """New ARR per new customer over the last 12 months to ``end`` (registry metrics
+        ``new_arr`` and ``new_customers``), per value of ``by`` plus ``""`` for the company."""
+        key = by or ""
+        if key not in self._arr:
+            if not by and self._totals:  # new ARR and customers add up over any breakdown
+                arr, customers = (
+                    sum(d.values(), Decimal(0)) for d in next(iter(self._totals.values()))
+                )
+                self._arr[""] = {"": arr / customers} if customers else {}
+            else:
+                self._arr[key] = self._new_arr(by)
+            company = self.avg_new_arr(None) if by else self._arr[key]
+            self._arr[key][""] = company.get("", Decimal(0))
+        return self._arr[key]
+
+    def _new_arr(self, by: str | None) -> dict[str, Decimal]:
+        frames = compute_many(
+            ["new_arr", "new_customers"], None, by, warehouse=self.wh, settings=self.settings
+        )
+        first = self.months_before_end(12).strftime("%Y-%m")
+        last = month_start(self.period.last).strftime("%Y-%m")
+        col = by or "_all"
+        merged = []
+        for name in ("new_arr", "new_customers"):
+            f = frames[name]
+            f = f[(f["period"] >= first) & (f["period"] <= last)].copy()
+            f[col] = f[by].astype(str) if by else ""
+            totals: dict[str, Decimal] = {}
+            for group, value in zip(f[col], f["value"], strict=True):
+                totals[str(group)] = totals.get(str(group), Decimal(0)) + _dec(value)
+            merged.append(totals)
+        arr, customers = merged
+        self._totals[by or ""] = (arr, customers)
+        out: dict[str, Decimal] = {}
+        for group, total in arr.items():
+            count = customers.get(group, Decimal(0))
+            if count:
+                out[group] = total / count
+        return out
+
+    @cached_property
+    def sla_report(self) -> Any:
+        """The seams part's SLA report (``revline.analyses.seams.evaluate_slas``) as of :attr:`end`,
+        computed once per run; ``None`` when the seams part is not installed."""
+        try:
+            from revline.analyses.seams import evaluate_slas
+        except ImportError:
+            return None
+        return evaluate_slas(self.wh, org=self.org, as_of=self.end)
+
+    def sla_names(self, kind: str) -> list[str]:
+        """Names of the SLAs of ``kind`` (e.g. ``first_response``) in the SLA report."""
+        report = self.sla_report
+        if report is None:
+            return []
+        return [r.name for r in report.results if r.kind == kind]
+
+    @cached_property
+    def lead_to_customer(self) -> dict[str, float]:
+        """Share of accepted (SAL) and of qualified (SQL) leads in :attr:`lead_window` whose
+        opportunity was won: the yield of one more good lead, used to price lost leads."""
+        leads, opps = self.leads(), self.wh.table("opportunities")
+        won = opps.filter(opps.is_won).select(won_id=opps.opportunity_id)
+        joined = leads.left_join(won, leads.opportunity_id == won.won_id)
+        row = self.wh.ibis.execute(
+            joined.aggregate(
+                sal=joined.sal_at.count(),
+                sal_won=(joined.sal_at.notnull() & joined.won_id.notnull()).sum(),
+                sql=joined.sql_at.count(),
+                sql_won=(joined.sql_at.notnull() & joined.won_id.notnull()).sum(),
+            )
+        ).iloc[0]
+        return {
+            "sal": float(row["sal_won"] or 0) / float(row["sal"]) if row["sal"] else 0.0,
+            "sql": float(row["sql_won"] or 0) / float(row["sql"]) if row["sql"] else 0.0,
+        }
+
+
+#: Activity columns that date a warehouse without financials, expenses or deals.
+ACTIVITY = (
+    ("leads", "created_at"),
+    ("subscriptions", "start_at"),
+    ("churn_events", "churned_at"),
+    ("tickets", "opened_at"),
+    ("onboarding", "handoff_at"),
+    ("usage", "usage_date"),
+)
+
+
+def latest_activity(wh: Warehouse) -> date | None:
+    """The last day anything happened in the activity tables (``None`` when all are empty)."""
+    days = []
+    for table, column in ACTIVITY:
+        t = wh.table(table)
+        value = wh.ibis.execute(t[column].max())
+        if value is not None and not pd.isna(value):
+            days.append(pd.Timestamp(value).date())
+    return max(days) if days else None
+
+
+def _dec(value: object) -> Decimal:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
