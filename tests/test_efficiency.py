@@ -12,12 +12,15 @@ New customers (MRR model, first paying month) in Q2: a1 (200), a2 (1,000), a3 (3
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from fixtures.gtm.company import AS_OF, build
+from fixtures.mrr.rows import load
 from revline.errors import ConfigError
 from revline.metrics import REGISTRY, compute, compute_many
 from revline.metrics.gtm_frame import GtmSettings
@@ -44,8 +47,10 @@ def value(wh: Warehouse, name: str, **settings: object) -> float:
 
 
 def by(wh: Warehouse, name: str, split: str) -> dict[str, float]:
+    """Each group's value (NaN where it is undefined)."""
     frame = _q(wh, name, split)
-    return {str(k): float(v) for k, v in zip(frame[split], frame["value"], strict=True)}
+    values = (math.nan if pd.isna(v) else float(v) for v in frame["value"])
+    return {str(k): v for k, v in zip(frame[split], values, strict=True)}
 
 
 def test_sm_spend_new_customers_and_cac(company: Warehouse) -> None:
@@ -85,26 +90,145 @@ def test_revenue_per_employee(company: Warehouse) -> None:
     assert value(company, "revenue_per_employee") == 3_600
 
 
+# Shared cost is allocated by opportunity-months (gtm_costs.ALLOCATION_KEYS). Non-renewal deals
+# open in Q2 (April-June, as of June): o1 (a1) April = 1; o2 (a2) April, May = 2; no account:
+# o3 April, May = 2, o4 May, June = 2, o5 (open) May, June = 2, o6 (open) June = 1; o7 is a
+# renewal, o8 closed in Q1. Total 10: a1 1, a2 2, no account 7.
+
+
 def test_cac_by_channel_allocates_direct_spend_and_shares_the_rest(company: Warehouse) -> None:
     # direct spend Q2: paid_search 2,000 + 1,500 = 3,500; events 500; shared 34,000 - 4,000 =
-    # 30,000 by new MRR: paid_search (a1) 200/1,500, events (a2: first lead l2) 1,000/1,500,
-    # (none) (a3, no lead) 300/1,500 -> 3,500 + 4,000 = 7,500; 500 + 20,000 = 20,500; 6,000
+    # 30,000 by opportunity-months: paid_search (a1) 1/10 = 3,000; events (a2: first lead l2)
+    # 2/10 = 6,000; (none) 7/10 = 21,000 -> 6,500; 6,500; 21,000 (sum 34,000)
     assert by(company, "sm_spend", "channel") == {
-        "(none)": 6_000,
-        "events": 20_500,
-        "paid_search": 7_500,
+        "(none)": 21_000,
+        "events": 6_500,
+        "paid_search": 6_500,
     }
+    # one new customer each: a1 paid_search, a2 events, a3 (none)
     assert by(company, "cac", "channel") == {
-        "(none)": 6_000,
-        "events": 20_500,
-        "paid_search": 7_500,
+        "(none)": 21_000,
+        "events": 6_500,
+        "paid_search": 6_500,
     }
 
 
 def test_cac_by_segment(company: Warehouse) -> None:
-    # shared 34,000 by new MRR: smb (a1 + a3) 500/1,500, enterprise (a2) 1,000/1,500
-    # smb: 11,333.33 / 2 = 5,666.67; enterprise 22,666.67 / 1
-    assert by(company, "cac", "segment") == {"enterprise": 22_666.67, "smb": 5_666.67}
+    # 34,000 by opportunity-months: smb (a1) 1/10 = 3,400, enterprise (a2) 2/10 = 6,800,
+    # deals without an account 7/10 = 23,800 in (none)
+    assert by(company, "sm_spend", "segment") == {
+        "(none)": 23_800,
+        "enterprise": 6_800,
+        "smb": 3_400,
+    }
+    # smb: 3,400 / 2 (a1, a3) = 1,700; enterprise 6,800 / 1; (none) has no new customer
+    cac = by(company, "cac", "segment")
+    assert {k: v for k, v in cac.items() if k != "(none)"} == {"enterprise": 6_800, "smb": 1_700}
+    assert math.isnan(cac["(none)"])
+
+
+def test_cac_payback_and_ratio_per_group(company: Warehouse) -> None:
+    # Issue 12: both were the company's value in every group (cost followed new MRR).
+    # By region (margin 0.8): emea (a1) cost 1/10 x 34,000 = 3,400, new MRR 200; north_america
+    # (a2, a3)
+    # cost 6,800, new MRR 1,300; (none) 23,800, no new MRR.
+    payback = by(company, "cac_payback_months", "region")
+    assert payback["emea"] == pytest.approx(3_400 / (200 * 0.8))  # 21.25
+    assert payback["north_america"] == pytest.approx(6_800 / (1_300 * 0.8))  # 6.54
+    assert math.isnan(payback["(none)"])
+    ratio = by(company, "cac_ratio", "region")
+    assert ratio["emea"] == pytest.approx(200 * 12 / 3_400)  # 0.71
+    assert ratio["north_america"] == pytest.approx(1_300 * 12 / 6_800)  # 2.29
+    assert ratio["(none)"] == 0
+    # by channel: paid_search 6,500 / (200 x 0.8); events 6,500 / (1,000 x 0.8);
+    # (none) 21,000 / (300 x 0.8)
+    assert by(company, "cac_payback_months", "channel") == pytest.approx(
+        {"paid_search": 6_500 / 160, "events": 6_500 / 800, "(none)": 21_000 / 240}
+    )
+    assert by(company, "cac_ratio", "channel") == pytest.approx(
+        {"paid_search": 2_400 / 6_500, "events": 12_000 / 6_500, "(none)": 3_600 / 21_000}
+    )
+
+
+def test_shared_cost_falls_back_when_a_period_has_no_selling(wh: Warehouse) -> None:
+    # Issue 12: with 8,700 of S&M and no new MRR, --by segment gave no rows and --by channel
+    # 700 (the shared 8,000 followed new MRR, of which there was none).
+    # b1 (smb, lead on webinar) and b2 (enterprise) pay from 2024-01; no opportunity anywhere.
+    # 2024-Q3: salaries 8,000 + webinar spend 700 (no programs booked): 8,700, no new MRR,
+    # no selling -> by segment all 8,700 is shared, by channel 8,000 (the 700 is direct to
+    # webinar), split by customers paying at the end of September, 1 each.
+    # 2023-Q4: salaries 5,000, no customer and no deal -> all in (none).
+    sub = {"quantity": 1, "currency": "USD", "billing_interval": "month", "interval_count": 1}
+    load(
+        wh,
+        {
+            "accounts": [
+                {"account_id": "b1", "name": "B1", "segment": "smb"},
+                {"account_id": "b2", "name": "B2", "segment": "enterprise"},
+            ],
+            "leads": [
+                {
+                    "lead_id": "l1",
+                    "account_id": "b1",
+                    "channel": "webinar",
+                    "created_at": "2023-12-01",
+                }
+            ],
+            "subscriptions": [
+                {
+                    **sub,
+                    "subscription_id": "s1",
+                    "account_id": "b1",
+                    "unit_amount": "100",
+                    "start_at": "2024-01-01",
+                },
+                {
+                    **sub,
+                    "subscription_id": "s2",
+                    "account_id": "b2",
+                    "unit_amount": "900",
+                    "start_at": "2024-01-01",
+                },
+            ],
+            "expenses": [
+                {
+                    "expense_id": "x1",
+                    "month": "2024-08-01",
+                    "function": "sales",
+                    "category": "salaries",
+                    "amount": "8000",
+                    "currency": "USD",
+                },
+                {
+                    "expense_id": "x2",
+                    "month": "2023-11-01",
+                    "function": "sales",
+                    "category": "salaries",
+                    "amount": "5000",
+                    "currency": "USD",
+                },
+            ],
+            "marketing_spend": [
+                {
+                    "spend_id": "m1",
+                    "spend_date": "2024-07-15",
+                    "channel": "webinar",
+                    "amount": "700",
+                    "currency": "USD",
+                }
+            ],
+        },
+    )
+    settings = GtmSettings(as_of=date(2024, 12, 31))
+
+    def split(period: str, name: str, on: str) -> dict[str, float]:
+        frame = compute(name, period, on, warehouse=wh, settings=settings)
+        return {str(k): float(v) for k, v in zip(frame[on], frame["value"], strict=True)}
+
+    assert split("2024-Q3", "sm_spend", "segment") == {"enterprise": 4_350, "smb": 4_350}
+    assert split("2024-Q3", "sm_spend", "channel") == {"(none)": 4_000, "webinar": 4_700}
+    assert split("2023-Q4", "sm_spend", "segment") == {"(none)": 5_000}
+    assert split("2023-Q4", "sm_spend", "region") == {"(none)": 5_000}
 
 
 def test_ltv_cac(company: Warehouse) -> None:
