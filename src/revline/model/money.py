@@ -106,6 +106,8 @@ def union_all(first: ir.Table, *rest: ir.Table) -> ir.Table:
     def relaxed(table: ir.Table) -> ir.Table:
         return table.cast({name: typ.copy(nullable=True) for name, typ in first.schema().items()})
 
+    if not rest:
+        return relaxed(first)
     return relaxed(first).union(*[relaxed(t) for t in rest])
 
 
