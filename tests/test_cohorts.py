@@ -8,9 +8,11 @@ Six-customer company (tests/fixtures/mrr/company.py), MRR by month, January to J
 January cohort (A 100, B 200, E 50; start 350), by months since start:
   0: 3/3, net 350/350          1: 3/3, 350/350            2: 2/3 (E gone), 300/350
   3: 2/3, 300/350              4: 2/3 (B gone, E back), net (150 + 70) / 350 = 220/350,
-                                  gross (100 + 50) / 350 = 150/350        5: as 4.
+                                  gross: A 100, B 0, E 0 (gone at 2: its return in
+                                  May is a reactivation, not retained) = 100/350;   5: as 4.
 February cohort (C 100, F 40; start 140): 0 and 1: all; 2 (April): C 60, F 0 -> logo 1/2,
-  net 60/140; 3: same; 4 (June): F back -> logo 2/2, net 100/140.
+  net 60/140, gross 60/140; 3: same; 4 (June): F back -> logo 2/2, net 100/140, gross still
+  60/140 (C's 60 is the lowest it paid, F's 0 too).
 Q1 pooled (A, B, E from January, C, F from February), offsets observable up to 3 (March + 3 =
 June): at 3, A 100 (Apr), B 200 (Apr), E 0 (Apr), C 60 (May), F 0 (May) -> 3/5, 360/490.
 
@@ -66,7 +68,9 @@ def test_cohort_matrices_of_the_january_cohort(company: Warehouse) -> None:
         {0: 1, 1: 1, 2: 300 / 350, 3: 300 / 350, 4: 220 / 350, 5: 220 / 350}
     )
     gross = matrix(company, "cohort_revenue_retention", "2025-01")
-    assert gross[4] == pytest.approx(150 / 350)
+    assert gross == pytest.approx(
+        {0: 1, 1: 1, 2: 300 / 350, 3: 300 / 350, 4: 100 / 350, 5: 100 / 350}
+    )
     assert all(gross[k] <= net[k] + 1e-12 for k in net)
 
 
@@ -75,6 +79,10 @@ def test_cohort_matrices_of_february_and_a_pooled_quarter(company: Warehouse) ->
         {0: 1, 1: 1, 2: 0.5, 3: 0.5, 4: 1}
     )
     assert matrix(company, "cohort_nrr", "2025-02")[4] == pytest.approx(100 / 140)
+    # issue 12: gross retention rose when F came back (60/140 -> 100/140)
+    assert matrix(company, "cohort_revenue_retention", "2025-02") == pytest.approx(
+        {0: 1, 1: 1, 2: 60 / 140, 3: 60 / 140, 4: 60 / 140}
+    )
     q1 = matrix(company, "cohort_logo_retention", "2025-Q1")
     assert sorted(q1) == [0, 1, 2, 3]
     assert q1[3] == pytest.approx(3 / 5)

@@ -8,12 +8,17 @@ own first month, as long as the whole cohort can be observed (its last first mon
 offset is not after the last month computed). With ``n`` members and starting MRR ``s_i``:
 
 - ``cohort_logo_retention``  = members paying at the offset / ``n``;
-- ``cohort_revenue_retention`` = sum(min(MRR at the offset, s_i)) / sum(s_i) (gross: expansion
-  left out, at most 100%);
+- ``cohort_revenue_retention`` = sum(g_i) / sum(s_i), where g_i is the lowest of the member's
+  MRR at every offset so far, capped at s_i (gross: expansion left out, at most 100%, and never
+  rising with age, issue 12);
 - ``cohort_nrr`` = sum(MRR at the offset) / sum(s_i) (net of expansion, contraction and churn).
 
-A member who churned and came back counts again from its reactivation. The frames have
-``period`` (the cohort), the breakdown column, ``months_since_start`` and ``value``.
+Gross retention keeps, of each member's starting MRR, what it has never stopped paying: revenue
+lost to churn or contraction is not won back by a later reactivation, a re-expansion, or a rise
+of the member's exchange rate (an EUR customer's MRR in USD moves with the rate each month), so
+a fixed cohort's gross retention cannot rise. Those come back in ``cohort_nrr`` and logo
+retention, where a member who churned and came back counts again from its reactivation. The
+frames have ``period`` (the cohort), the breakdown column, ``months_since_start`` and ``value``.
 """
 
 from __future__ import annotations
@@ -57,12 +62,15 @@ def cohort_table(frame: Frame) -> ir.Table:
     zero = ibis.literal(0).cast(CENTS)
     mrr = joined.l_mrr.coalesce(zero)
     capped = ibis.ifelse(mrr < joined.start, mrr, joined.start)
+    # gross: the lowest capped MRR at any offset so far (lost revenue is never won back)
+    so_far = ibis.window(group_by=["period", *units], order_by="months_since_start", following=0)
+    joined = joined.mutate(mrr=mrr, kept=capped.min().over(so_far))
     return joined.group_by(["period", *frame.by_cols, "months_since_start"]).agg(
         members=joined.count(),
-        active=(mrr > 0).sum(),
+        active=(joined.mrr > 0).sum(),
         start=joined.start.sum().cast("float64"),
-        net=mrr.sum().cast("float64"),
-        gross=capped.sum().cast("float64"),
+        net=joined.mrr.sum().cast("float64"),
+        gross=joined.kept.sum().cast("float64"),
     )
 
 
@@ -110,8 +118,10 @@ METRICS = (
     _declare(
         "cohort_revenue_retention",
         "Gross revenue retention of a cohort: its starting MRR still paid each month after, "
-        "each customer capped at its starting MRR (at most 100%).",
-        "sum(min(MRR at the offset, starting MRR)) / sum(starting MRR)",
+        "each customer at the lowest MRR it has paid since its start, capped at its starting "
+        "MRR (at most 100%; churn and contraction are not won back by a reactivation, a "
+        "re-expansion or an exchange rate, so it never rises with age).",
+        "sum(min(starting MRR, lowest MRR at any offset so far)) / sum(starting MRR)",
     ),
     _declare(
         "cohort_nrr",
