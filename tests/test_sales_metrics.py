@@ -3,6 +3,8 @@
 Deals closed in Q2 (renewal o7 excluded): o1 won 10,000 (created 03-02, closed 04-01: 30 days),
 o2 won 20,000 (04-01 to 05-11: 40 days, partner-sourced), o3 lost 5,000, o4 lost 8,000.
 Open at the end of June: o5 (30,000, due 06-20) and o6 (12,000, due 08-15).
+Amounts are in USD after conversion: o2 is 16,000 EUR, o8 4,800 GBP and e6's Q2 quota
+16,000 EUR (the rates are in the fixture's docstring).
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fixtures.gtm.company import AS_OF, build
-from revline.errors import ConfigError
+from fixtures.gtm.company import AS_OF, build, tables
+from fixtures.mrr.rows import load
+from revline.errors import ConfigError, RevlineError
 from revline.metrics import compute_many
 from revline.metrics.gtm_frame import GtmSettings
 from revline.warehouse import Warehouse
@@ -136,3 +139,31 @@ def test_breakdowns(company: Warehouse) -> None:
 def test_unsupported_breakdown(company: Warehouse) -> None:
     with pytest.raises(ConfigError, match="deals_per_rep"):
         compute_many(["deals_per_rep"], Q2, "owner", warehouse=company)
+
+
+def test_other_currencies_convert_at_the_rate_of_their_month(company: Warehouse) -> None:
+    # Issue 12: amounts in EUR and GBP were added unconverted. Bookings 2025-Q1: o8 4,800 GBP,
+    # closed 2025-02-19, at USD -> GBP 0.80 (quoted the other way round) = 6,000 USD;
+    # 2025-Q2: o1 10,000 USD + o2 16,000 EUR closed in May at 1.25 = 30,000.
+    out = compute_many(
+        ["bookings"], "quarter", warehouse=company, settings=GtmSettings(as_of=AS_OF)
+    )
+    bookings = dict(zip(out["bookings"]["period"], out["bookings"]["value"], strict=True))
+    assert bookings["2025-Q1"] == 6_000
+    assert bookings["2025-Q2"] == 30_000
+    # e6's Q2 quota, 16,000 EUR from April (1.25) = 20,000 USD; e6 won nothing in Q2, e1 won
+    # o1 + o2 = 30,000 against 25,000 USD
+    assert split(company, "quota_attainment", "owner") == pytest.approx({"e1": 1.2, "e6": 0.0})
+
+
+def test_an_amount_without_a_rate_is_refused_with_its_rows(wh: Warehouse) -> None:
+    rows = tables()
+    rows["opportunities"] += [
+        {**rows["opportunities"][0], "opportunity_id": oid, "currency": "CHF"}
+        for oid in ("c1", "c2")
+    ]
+    load(wh, rows)
+    with pytest.raises(
+        RevlineError, match=r"No exchange rate into USD .*2 opportunities rows in CHF \(c1, c2\)"
+    ):
+        compute_many(["bookings"], Q2, warehouse=wh, settings=GtmSettings(as_of=AS_OF))

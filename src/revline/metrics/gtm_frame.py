@@ -12,23 +12,33 @@ and ``team`` (the opportunity owner, the owner's manager and team), ``competitor
 (``lead_source``), ``product``, ``deal_size`` (a band of the amount) and ``partner``
 (``partner`` when the deal was partner-sourced or has a partner, else ``direct``); spend CAC
 also takes ``campaign`` and ``country``.
+
+**Currencies.** :meth:`GtmFrame.table` gives the money tables (:data:`MONEY_TABLES`) with their
+amounts in the reporting currency, converted through the same dated rates as MRR
+(:func:`revline.model.money.rates`, :func:`~revline.model.money.convert`) at the month of
+the row's date: a deal at its close date (actual once closed, expected while open, as CRMs
+with dated exchange rates do), a quota at its period start, an expense, a financials row or
+marketing spend at its month. A date after the as-of month converts at the as-of month's rate.
+Building the frame refuses, with the count and example ids, rows it cannot convert.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
+from uuid import uuid4
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from revline.errors import ConfigError, WarehouseError, unknown
+from revline.errors import ConfigError, RevlineError, WarehouseError, unknown
 from revline.metrics.core import Frame
 from revline.metrics.frame import BREAKDOWNS, NONE_LABEL, build_frame
-from revline.model.money import CENTS
+from revline.model.engine import store
+from revline.model.money import CENTS, convert, rates, unconverted, union_all
 from revline.model.mrr import MrrModel
-from revline.model.periods import expand_periods, month_index, periods_table
+from revline.model.periods import expand_periods, month_index, months_table, periods_table
 from revline.settings import MetricSettings
 
 ProfitBasis = Literal["ebitda", "operating_profit"]
@@ -46,6 +56,19 @@ OPPORTUNITY_BREAKDOWNS = (
 GTM_BREAKDOWNS = tuple(
     dict.fromkeys((*BREAKDOWNS, "channel", *OPPORTUNITY_BREAKDOWNS, "campaign", "country"))
 )
+#: Tables with amounts: name -> (id column, money columns, the column dating the amounts).
+MONEY_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "opportunities": ("opportunity_id", ("amount",), ("closed_at", "close_date")),
+    "quotas": ("quota_id", ("amount",), ("period_start",)),
+    "expenses": ("expense_id", ("amount",), ("month",)),
+    "marketing_spend": ("spend_id", ("amount",), ("spend_date",)),
+    "financials": (
+        "financial_id",
+        ("revenue", "cost_of_revenue", "gross_profit", "operating_profit", "ebitda"),
+        ("month",),
+    ),
+    "acquisitions": ("acquisition_id", ("revenue",), ("acquired_on",)),
+}
 #: Deal-size bands (ARR, reporting currency): lower bound -> label.
 DEAL_SIZE_BANDS = ((0, "under 5k"), (5_000, "5k-25k"), (25_000, "25k-100k"), (100_000, "100k+"))
 
@@ -79,6 +102,12 @@ class GtmFrame:
     by: str | None
     profit_basis: str
     as_of_idx: int
+    #: :func:`revline.model.money.rates` into the reporting currency, or ``None`` when every
+    #: amount is in the reporting currency already.
+    factors: ir.Table | None = None
+    reporting: str = "USD"
+    #: The money tables with amounts in other currencies (converted by :meth:`table`).
+    foreign: tuple[str, ...] = ()
 
     @property
     def by_cols(self) -> list[str]:
@@ -95,7 +124,11 @@ class GtmFrame:
                 f"The warehouse has no table {name!r} (it was created by an older revline).",
                 hint="Create the missing tables with: revline init WAREHOUSE",
             )
-        return self.backend.table(name)
+        table = self.backend.table(name)
+        if self.factors is None or name not in self.foreign:
+            return table
+        amounts = MONEY_TABLES[name][1]
+        return convert(table, amounts, _dated(table, name), self.factors, self.reporting)
 
 
 def month_of(value: ir.Value) -> ir.IntegerValue:
@@ -126,6 +159,62 @@ def _data_first_month(backend: ibis.BaseBackend, fallback: int) -> int:
     return first
 
 
+def _dated(table: ir.Table, name: str) -> ir.IntegerValue:
+    """The month index that dates the amounts of money table ``name``."""
+    dates = MONEY_TABLES[name][2]
+    day = ibis.coalesce(*(table[c].cast("date") for c in dates)) if len(dates) > 1 else None
+    return month_of(day if day is not None else table[dates[0]])
+
+
+def _foreign(backend: ibis.BaseBackend, reporting: str) -> tuple[ir.Table | None, list[str]]:
+    """The currencies of the money tables, and the tables with amounts not in ``reporting``."""
+    present = [n for n in MONEY_TABLES if n in backend.list_tables()]
+    if not present:
+        return None, []
+    parts = [backend.table(n).select("currency", table=ibis.literal(n)) for n in present]
+    found = union_all(*parts).distinct().drop_null("currency")
+    rows = backend.execute(found)
+    foreign = sorted(set(rows.loc[rows["currency"] != reporting, "table"]))
+    return found.select("currency").distinct(), foreign
+
+
+def _rates(model: MrrModel, first: int, reporting: str) -> tuple[ir.Table | None, tuple[str, ...]]:
+    """Exchange factors for the months ``first`` to the as-of month (stored with the model's
+    facts, released with them) and the money tables that need them; ``(None, ())`` when every
+    amount is in ``reporting``.
+
+    Raises when a row in another currency has no rate for its month, naming the rows.
+    """
+    backend = model.backend
+    currencies, foreign = _foreign(backend, reporting)
+    if currencies is None or not foreign:
+        return None, ()
+    months = months_table(min(first, model.last_idx), model.last_idx)
+    temp = f"_revline_gtmfx_{uuid4().hex[:16]}"
+    factors = store(backend, temp, rates(backend.table("fx_rates"), months, currencies, reporting))
+    model.temp_tables.append(temp)
+    missing = []
+    for name in foreign:
+        table = backend.table(name)
+        rows = unconverted(table, MONEY_TABLES[name][1], _dated(table, name), factors, reporting)
+        ident = rows[MONEY_TABLES[name][0]].cast("string")
+        missing.append(rows.select(table=ibis.literal(name), currency="currency", row_id=ident))
+    bad = union_all(*missing)
+    summary = bad.group_by(["table", "currency"]).agg(n=bad.count(), ids=bad.row_id.collect())
+    problems = []
+    for row in backend.execute(summary).sort_values(["table", "currency"]).itertuples():
+        ids = ", ".join(sorted(str(i) for i in row.ids)[:3])
+        more = ", ..." if row.n > 3 else ""
+        problems.append(f"{row.n} {row.table} rows in {row.currency} ({ids}{more})")
+    if problems:
+        raise RevlineError(
+            f"No exchange rate into {reporting} on or before the date of: {'; '.join(problems)}.",
+            hint=f"Load fx_rates rows from each currency to {reporting} dated on or before "
+            "those rows' months, or report in another currency (reporting_currency).",
+        )
+    return factors, tuple(foreign)
+
+
 def build_gtm_frame(model: MrrModel, period: str | None, by: str | None) -> GtmFrame:
     """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``."""
     if by is not None and by not in GTM_BREAKDOWNS:
@@ -137,7 +226,11 @@ def build_gtm_frame(model: MrrModel, period: str | None, by: str | None) -> GtmF
     mrr = build_frame(model, period, by if by in BREAKDOWNS else None)
     mrr = replace(mrr, periods=periods)
     basis = str(getattr(model.settings, "profit_margin_basis", "ebitda"))
-    return GtmFrame(mrr, model.backend, periods, by, basis, model.last_idx)
+    reporting = model.settings.reporting_currency
+    factors, foreign = _rates(model, first, reporting)
+    return GtmFrame(
+        mrr, model.backend, periods, by, basis, model.last_idx, factors, reporting, foreign
+    )
 
 
 def unsupported(frame: GtmFrame, metric: str, allowed: tuple[str, ...]) -> ConfigError:

@@ -106,6 +106,8 @@ def union_all(first: ir.Table, *rest: ir.Table) -> ir.Table:
     def relaxed(table: ir.Table) -> ir.Table:
         return table.cast({name: typ.copy(nullable=True) for name, typ in first.schema().items()})
 
+    if not rest:
+        return relaxed(first)
     return relaxed(first).union(*[relaxed(t) for t in rest])
 
 
@@ -183,3 +185,68 @@ def check_rates(reporting: str, *needed: ir.Table) -> None:
         hint=f"Load fx_rates rows from each currency to {reporting} dated on or before the first "
         "month listed, or report in another currency (--currency).",
     )
+
+
+def signed_cents(
+    amount: ir.NumericValue, rate_mul: ir.NumericValue, rate_div: ir.NumericValue
+) -> ir.DecimalValue:
+    """``amount * rate_mul / rate_div`` rounded half away from zero to the cent, exactly.
+
+    ``amount`` and the factors have at most 4 decimals (the canonical ``DECIMAL(22, 4)``).
+    """
+    magnitude = cents(times(amount.abs(), rate_mul, 4, 4), rate_div)
+    return ibis.ifelse(amount < 0, -magnitude, magnitude)
+
+
+def _rated(
+    rows: ir.Table, month_idx: ir.IntegerValue, factors: ir.Table, reporting: str
+) -> tuple[ir.Table, ir.BooleanValue]:
+    """``rows`` with the factors of their currency and (clamped) month, and "in reporting"."""
+    bounds = factors.aggregate(fx_lo=factors.month_idx.min(), fx_hi=factors.month_idx.max())
+    keyed = rows.mutate(fx_at=month_idx).cross_join(bounds)
+    clamped = ibis.least(ibis.greatest(keyed.fx_at, keyed.fx_lo), keyed.fx_hi)
+    keyed = keyed.mutate(fx_month=clamped.coalesce(keyed.fx_hi))
+    f = factors.select(
+        fx_currency="currency", fx_idx="month_idx", fx_mul="rate_mul", fx_div="rate_div"
+    )
+    j = keyed.left_join(f, [keyed.currency == f.fx_currency, keyed.fx_month == f.fx_idx])
+    return j, j.currency.isnull() | (j.currency == reporting)
+
+
+def convert(
+    rows: ir.Table,
+    amounts: tuple[str, ...],
+    month_idx: ir.IntegerValue,
+    factors: ir.Table,
+    reporting: str,
+) -> ir.Table:
+    """``rows`` with each of ``amounts`` in ``reporting``, at the rate of ``month_idx``.
+
+    ``factors`` is :func:`rates`' table; the month is clamped into its months (a date after the
+    last month converts at the last month's rate, the latest known). Rows already in
+    ``reporting`` (or without a currency) keep their amounts exactly; others are converted and
+    rounded half away from zero to the cent. A row with no rate gets null amounts
+    (:func:`unconverted` finds them). The columns are those of ``rows``.
+    """
+    j, same = _rated(rows, month_idx, factors, reporting)
+    exact = dt.Decimal(38, 4)
+    converted = {
+        name: ibis.ifelse(
+            same, j[name].cast(exact), signed_cents(j[name], j.fx_mul, j.fx_div).cast(exact)
+        )
+        for name in amounts
+    }
+    return j.mutate(**converted).select(*rows.columns)
+
+
+def unconverted(
+    rows: ir.Table,
+    amounts: tuple[str, ...],
+    month_idx: ir.IntegerValue,
+    factors: ir.Table,
+    reporting: str,
+) -> ir.Table:
+    """The ``rows`` with an amount in another currency than ``reporting`` and no rate for it."""
+    j, same = _rated(rows, month_idx, factors, reporting)
+    has_amount = ibis.or_(*(j[name].notnull() for name in amounts))
+    return j.filter(~same & j.fx_mul.isnull() & has_amount).select(*rows.columns)
