@@ -111,7 +111,8 @@ def _pandas_cac(spend: pd.DataFrame, subs: pd.DataFrame) -> dict[tuple[str, str]
 
 
 def _revline_cac(wh: Warehouse) -> dict[tuple[str, str], float | None]:
-    settings = GtmSettings(as_of=date(2017, 1, 31))
+    # 8fit's amounts are EUR (the mapping assumes it) and there are no rates: report in EUR
+    settings = GtmSettings(as_of=date(2017, 1, 31), reporting_currency="EUR")
     frame = compute_many(["spend_cac"], "month", "campaign", warehouse=wh, settings=settings)
     got = frame["spend_cac"]
     return {

@@ -167,3 +167,6 @@ def test_an_amount_without_a_rate_is_refused_with_its_rows(wh: Warehouse) -> Non
         RevlineError, match=r"No exchange rate into USD .*2 opportunities rows in CHF \(c1, c2\)"
     ):
         compute_many(["bookings"], Q2, warehouse=wh, settings=GtmSettings(as_of=AS_OF))
+    # a figure that does not read the deals is not held up by them
+    spend = compute_many(["sm_spend"], Q2, warehouse=wh, settings=GtmSettings(as_of=AS_OF))
+    assert spend["sm_spend"]["value"].tolist() == [34_000]

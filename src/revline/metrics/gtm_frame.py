@@ -19,12 +19,13 @@ amounts in the reporting currency, converted through the same dated rates as MRR
 the row's date: a deal at its close date (actual once closed, expected while open, as CRMs
 with dated exchange rates do), a quota at its period start, an expense, a financials row or
 marketing spend at its month. A date after the as-of month converts at the as-of month's rate.
-Building the frame refuses, with the count and example ids, rows it cannot convert.
+A figure that reads a money table with rows it cannot convert is refused, with their
+count and example ids (:func:`check_converted`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 from uuid import uuid4
 
@@ -108,6 +109,8 @@ class GtmFrame:
     reporting: str = "USD"
     #: The money tables with amounts in other currencies (converted by :meth:`table`).
     foreign: tuple[str, ...] = ()
+    #: The foreign money tables checked for rows without a rate (shared by copies).
+    checked: set[str] = field(default_factory=set, compare=False)
 
     @property
     def by_cols(self) -> list[str]:
@@ -118,7 +121,11 @@ class GtmFrame:
         return self.periods.select("period", "first_idx", "last_idx").distinct()
 
     def table(self, name: str) -> ir.Table:
-        """A canonical table; one missing from an older warehouse is a clear error."""
+        """A canonical table; one missing from an older warehouse is a clear error.
+
+        A money table comes with its amounts in the reporting currency; the first time one is
+        read, rows that cannot be converted refuse the figure (:func:`check_converted`).
+        """
         if name not in self.backend.list_tables():
             raise WarehouseError(
                 f"The warehouse has no table {name!r} (it was created by an older revline).",
@@ -127,6 +134,9 @@ class GtmFrame:
         table = self.backend.table(name)
         if self.factors is None or name not in self.foreign:
             return table
+        if name not in self.checked:
+            check_converted(self.backend, name, self.factors, self.reporting)
+            self.checked.add(name)
         amounts = MONEY_TABLES[name][1]
         return convert(table, amounts, _dated(table, name), self.factors, self.reporting)
 
@@ -181,10 +191,7 @@ def _foreign(backend: ibis.BaseBackend, reporting: str) -> tuple[ir.Table | None
 def _rates(model: MrrModel, first: int, reporting: str) -> tuple[ir.Table | None, tuple[str, ...]]:
     """Exchange factors for the months ``first`` to the as-of month (stored with the model's
     facts, released with them) and the money tables that need them; ``(None, ())`` when every
-    amount is in ``reporting``.
-
-    Raises when a row in another currency has no rate for its month, naming the rows.
-    """
+    amount is in ``reporting``."""
     backend = model.backend
     currencies, foreign = _foreign(backend, reporting)
     if currencies is None or not foreign:
@@ -193,26 +200,30 @@ def _rates(model: MrrModel, first: int, reporting: str) -> tuple[ir.Table | None
     temp = f"_revline_gtmfx_{uuid4().hex[:16]}"
     factors = store(backend, temp, rates(backend.table("fx_rates"), months, currencies, reporting))
     model.temp_tables.append(temp)
-    missing = []
-    for name in foreign:
-        table = backend.table(name)
-        rows = unconverted(table, MONEY_TABLES[name][1], _dated(table, name), factors, reporting)
-        ident = rows[MONEY_TABLES[name][0]].cast("string")
-        missing.append(rows.select(table=ibis.literal(name), currency="currency", row_id=ident))
-    bad = union_all(*missing)
-    summary = bad.group_by(["table", "currency"]).agg(n=bad.count(), ids=bad.row_id.collect())
+    return factors, tuple(foreign)
+
+
+def check_converted(
+    backend: ibis.BaseBackend, name: str, factors: ir.Table, reporting: str
+) -> None:
+    """Raise when money table ``name`` has amounts with no rate into ``reporting`` for their
+    month, with the count and example ids per currency."""
+    table = backend.table(name)
+    id_col, amounts, _ = MONEY_TABLES[name]
+    rows = unconverted(table, amounts, _dated(table, name), factors, reporting)
+    rows = rows.select("currency", row_id=rows[id_col].cast("string"))
+    summary = rows.group_by("currency").agg(n=rows.count(), ids=rows.row_id.collect())
     problems = []
-    for row in backend.execute(summary).sort_values(["table", "currency"]).itertuples():
+    for row in backend.execute(summary).sort_values("currency").itertuples():
         ids = ", ".join(sorted(str(i) for i in row.ids)[:3])
         more = ", ..." if row.n > 3 else ""
-        problems.append(f"{row.n} {row.table} rows in {row.currency} ({ids}{more})")
+        problems.append(f"{row.n} {name} rows in {row.currency} ({ids}{more})")
     if problems:
         raise RevlineError(
             f"No exchange rate into {reporting} on or before the date of: {'; '.join(problems)}.",
             hint=f"Load fx_rates rows from each currency to {reporting} dated on or before "
-            "those rows' months, or report in another currency (reporting_currency).",
+            "those rows' months, or report in another currency (--currency).",
         )
-    return factors, tuple(foreign)
 
 
 def build_gtm_frame(model: MrrModel, period: str | None, by: str | None) -> GtmFrame:
