@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
-from revline.output import emit, emit_json
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
+from revline.output import console, emit, emit_json
 from revline.quality import CheckReport, run_checks
 
 CSV_COLUMNS = ("severity", "check", "tables", "columns", "count", "examples", "message", "details")

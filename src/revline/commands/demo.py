@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from revline import demo
-from revline.cli import app, console
+from revline.cli import app
 from revline.metrics import get_metric
 from revline.metrics.core import display
+from revline.output import console
 
 
 @app.command("demo")

@@ -17,8 +17,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.errors import ConfigError, unknown
+from revline.output import console
 
 forecast_app = typer.Typer(
     name="forecast",

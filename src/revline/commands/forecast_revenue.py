@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption
 from revline.commands.forecast import (
     AsOfOption,
     CurrencyOption,
@@ -27,6 +27,7 @@ from revline.commands.forecast import (
     to_json,
 )
 from revline.errors import ConfigError
+from revline.output import console
 
 
 def _wide(frame: pd.DataFrame, series: str) -> pd.DataFrame:

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.ingest.result import ImportResult
-from revline.output import check_format, emit_json, progress
+from revline.output import check_format, console, emit_json, progress
 
 
 @app.command("import")

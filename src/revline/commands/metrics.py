@@ -8,9 +8,9 @@ from typing import Annotated, cast
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.errors import ConfigError
-from revline.output import FormatOption, check_format, emit
+from revline.output import FormatOption, check_format, console, emit
 from revline.settings import ChurnRecognition, MetricSettings, MrrBasis
 
 metrics_app = typer.Typer(

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from revline.cli import app, console
+from revline.cli import app
 from revline.org import OrgMap, load_org
-from revline.output import FormatOption, check_format, emit, emit_json
+from revline.output import FormatOption, check_format, console, emit, emit_json
 
 org_app = typer.Typer(help="The function category map: who owns what.", no_args_is_help=True)
 app.add_typer(org_app, name="org")

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app, console
-from revline.output import check_format, emit, progress
+from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app
+from revline.output import check_format, console, emit, progress
 
 REPORT_FORMATS = ("html", "pdf")
 

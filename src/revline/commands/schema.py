@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from revline.cli import app, console
-from revline.output import FormatOption, check_format, emit
+from revline.cli import app
+from revline.output import FormatOption, check_format, console, emit
 from revline.schema import TABLES, get_table
 from revline.schema.docs import markdown, rule_text
 

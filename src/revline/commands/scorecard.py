@@ -12,10 +12,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, ReportPeriodOption, WarehouseOption, app
 from revline.errors import ConfigError
 from revline.metrics.core import display
-from revline.output import FORMATS, check_format, emit, emit_json
+from revline.output import FORMATS, check_format, console, emit, emit_json
 
 COLOURS = {"green": "green", "amber": "yellow", "red": "red", "n/a": "dim"}
 

@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.errors import ConfigError
-from revline.output import FormatOption, check_format, emit
+from revline.output import FormatOption, check_format, console, emit
 
 ByOption = Annotated[
     list[str] | None,

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
+from revline.output import console
 
 users_app = typer.Typer(
     help="Dashboard users, roles and API tokens (kept beside the warehouse).",

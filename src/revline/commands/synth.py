@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app, console
-from revline.output import FormatOption, check_format, emit, emit_json, progress
+from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
+from revline.output import FormatOption, check_format, console, emit, emit_json, progress
 
 
 @app.command("synth")
