@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from revline.analyses.forecast.backtest import Backtest, backtest, data_bounds
-from revline.analyses.forecast.bookings import MODELS, BookingsSettings
+from revline.analyses.forecast.bookings import BookingsSettings
+from revline.analyses.forecast.open_deals import OPEN_DEAL_MODELS
 from revline.analyses.forecast.oracle import oracle_backtest
 from revline.analyses.forecast.scoring import summarise_errors
 from revline.model.pipeline import pipeline_as_of
@@ -202,7 +203,9 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--maven-only", action="store_true")
-    parser.add_argument("--model", choices=MODELS, default=BookingsSettings().model)
+    parser.add_argument(
+        "--model", choices=OPEN_DEAL_MODELS.names(), default=BookingsSettings().model
+    )
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     print(f"- machine: {machine()}")

@@ -113,7 +113,9 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--sims", type=int, default=300)
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument(
+        "--methods", nargs="+", default=list(METHODS.names()), choices=list(METHODS.names())
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     header = machine()

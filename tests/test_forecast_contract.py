@@ -1,13 +1,15 @@
 """The contract every forecaster keeps (revline.analyses.forecast.contract; STYLE.md point 11).
 
-Parametrised over :data:`FORECASTERS`: add a forecaster by adding one entry (a name and a
-factory taking the injected generator). Each is fitted on a small synthetic company; the checks
-are the same for all: fit returns self, the frame's columns and periods, ordered intervals,
-same seed same forecast, and misuse raising ForecastError.
+Parametrised over the forecaster registries (:mod:`revline.analyses.forecast.registry`): a
+forecaster registered in ``BOOKINGS`` or ``REVENUE`` is checked here without editing this file.
+Each is fitted on a small synthetic company; the checks are the same for all: fit returns self,
+the frame's columns and periods, ordered intervals, same seed same forecast, and misuse raising
+ForecastError.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revline.analyses.forecast.baselines import AutoETSBaseline, RunRate, WeightedPipeline
+from revline.analyses.forecast.bookings import BookingsSettings
 from revline.analyses.forecast.contract import (
     BaseForecaster,
     Forecaster,
@@ -23,27 +25,39 @@ from revline.analyses.forecast.contract import (
     output_columns,
     summarise,
 )
-from revline.analyses.forecast.forecasters import BookingsForecaster
 from revline.analyses.forecast.periods import quarters
-from revline.analyses.forecast.revenue import RevenueForecaster
-from revline.analyses.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
+from revline.analyses.forecast.registry import BOOKINGS, REVENUE, BookingsFactory, RevenueFactory
 from revline.synth import generate
 from revline.warehouse import Warehouse
 
 AS_OF = date(2025, 10, 1)
 Factory = Callable[[np.random.Generator], BaseForecaster]
-#: Every forecaster revline ships, by name. Add yours here.
-FORECASTERS: dict[str, Factory] = {
-    "revline": lambda rng: BookingsForecaster(rng),
-    "weighted_pipeline": lambda rng: WeightedPipeline(rng),
-    "run_rate": lambda rng: RunRate(rng),
-    "auto_ets": lambda rng: AutoETSBaseline(rng),
-    "revenue": lambda rng: RevenueForecaster(rng, n_sims=200),
-    "baremetrics_linear": lambda rng: BaremetricsForecast(rng, growth="linear"),
-    "baremetrics_exponential": lambda rng: BaremetricsForecast(rng, growth="exponential"),
-    "chartmogul_committed": lambda rng: CommittedMrr(rng),
-    "auto_ets_mrr": lambda rng: AutoETSMrr(rng),
-}
+
+
+def _forecasters() -> dict[str, Factory]:
+    """Every registered forecaster, by ``target:name``, as a factory of the generator alone."""
+    out: dict[str, Factory] = {}
+    for name, bookings in BOOKINGS.items():
+        out[f"bookings:{name}"] = functools.partial(_bookings, bookings)
+    for name, revenue in REVENUE.items():
+        out[f"revenue:{name}"] = functools.partial(_revenue, revenue)
+    return out
+
+
+def _bookings(factory: BookingsFactory, rng: np.random.Generator) -> BaseForecaster:
+    return factory(rng, BookingsSettings())
+
+
+def _revenue(factory: RevenueFactory, rng: np.random.Generator) -> BaseForecaster:
+    return factory(rng, 200)
+
+
+FORECASTERS = _forecasters()
+
+
+def test_the_registries_hold_every_built_in() -> None:
+    assert BOOKINGS.names() == ("revline", "weighted_pipeline", "run_rate", "auto_ets")
+    assert set(REVENUE.names()) >= {"history", "pipeline", "chartmogul_committed", "auto_ets"}
 
 
 @pytest.fixture(scope="module")

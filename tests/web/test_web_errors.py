@@ -46,17 +46,15 @@ def test_html_errors_keep_the_status_and_show_no_trace(web: WebSetup) -> None:
         assert missing.status_code == 404 and "Traceback" not in missing.text
 
 
-def test_unexpected_exception_is_a_500_with_the_shape(
-    web: WebSetup, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unexpected_exception_is_a_500_with_the_shape(web: WebSetup) -> None:
     def boom(ctx: PageContext) -> dict[str, object]:
         raise RuntimeError("secret internals /etc/passwd")
 
     page = Page(name="boom", title="Boom", functions=(), data=boom, precompute=False)
-    monkeypatch.setitem(registry._PAGES, "boom", page)
-    app = create_app(web.warehouse)
     from fastapi.testclient import TestClient
 
+    with registry.PAGES.temporary("boom", page):
+        app = create_app(web.warehouse)
     with TestClient(app, raise_server_exceptions=False) as client:
         body = assert_error_shape(client.get("/api/boom", headers=web.auth("chief")), 500)
         assert "secret" not in str(body)

@@ -20,10 +20,11 @@ from sqlglot import exp
 from revline.ddl import DIALECT, to_sql
 from revline.errors import WarehouseError
 from revline.ingest.expressions import staging_select
+from revline.ingest.formats import FORMATS, detect_format
 from revline.ingest.keys import key_rules
 from revline.ingest.mapping import CsvOptions, Mapping, load_mapping
 from revline.ingest.plan import Plan, resolve
-from revline.ingest.reader import detect_format, read_source
+from revline.ingest.reader import read_source
 from revline.ingest.result import ImportResult, Problem
 from revline.ingest.rules import column_rules, table_rules
 from revline.ingest.sql import cast, col
@@ -110,7 +111,7 @@ def _stage_raw(con: duckdb.DuckDBPyConnection, data: pa.Table, fmt: str) -> str:
     A CSV is already all text, so its Arrow table is scanned in place; Parquet columns keep
     their types in Arrow and are cast to text into a temporary table.
     """
-    if fmt != "parquet":
+    if not FORMATS.get(fmt).typed:
         return ARROW
     items: list[exp.Expr] = []
     for name in data.column_names:

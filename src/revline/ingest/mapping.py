@@ -21,7 +21,6 @@ NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 TRUE_WORDS = frozenset({"true", "yes", "on", "1", "t", "y"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0", "f", "n"})
 UNMAPPED_CHOICES = ("keep", "null", "error")
-FORMATS = ("csv", "parquet")
 
 
 @dataclass(frozen=True)

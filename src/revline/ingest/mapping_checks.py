@@ -34,7 +34,8 @@ LINEAGE_NAMES = tuple(c.name for c in LINEAGE)
 
 def check_mapping(data: dict[str, Any], origin: str, problems: list[str]) -> Mapping | None:
     """Validate ``data`` (YAML with text scalars); append problems; return the Mapping if any."""
-    from revline.ingest.mapping import FORMATS, Mapping
+    from revline.ingest.formats import FORMATS
+    from revline.ingest.mapping import Mapping
 
     for key in data:
         if key not in TOP_KEYS:
@@ -42,7 +43,7 @@ def check_mapping(data: dict[str, Any], origin: str, problems: list[str]) -> Map
     table = _check_table(data.get("table"), problems)
     fmt = text_value(data, "format", problems)
     if fmt is not None and fmt not in FORMATS:
-        problems.append(unknown("format", fmt, FORMATS))
+        problems.append(unknown("format", fmt, FORMATS.names()))
     tz = text_value(data, "timezone", problems) or "UTC"
     try:
         zoneinfo.ZoneInfo(tz)

@@ -16,20 +16,11 @@ import pyarrow.parquet as pq
 
 from revline.errors import SourceFileError
 from revline.ingest.csv_problems import csv_structure_problem, encoding_problem
+from revline.ingest.formats import FORMATS, SourceFormat
 from revline.ingest.mapping import CsvOptions
 
 #: Characters that, found in a lone header, mean the file uses another delimiter.
 DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "pipe", ",": "comma"}
-
-
-def detect_format(path: Path, declared: str | None) -> str:
-    """``csv`` or ``parquet``: the mapping's ``format`` or else the file extension."""
-    if declared:
-        return declared
-    suffixes = [s.lower() for s in path.suffixes]
-    if ".parquet" in suffixes or ".pq" in suffixes:
-        return "parquet"
-    return "csv"
 
 
 def read_source(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
@@ -41,7 +32,7 @@ def read_source(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
         raise SourceFileError(
             str(path), "the file is empty (0 bytes).", hint="Export the data again."
         )
-    table = read_parquet(path) if fmt == "parquet" else read_csv(path, options)
+    table = FORMATS.get(fmt).read(path, options)
     _check_headers(path, table, options)
     return table
 
@@ -112,7 +103,7 @@ def _diagnose(path: Path, options: CsvOptions, arrow_message: str) -> SourceFile
     )
 
 
-def read_parquet(path: Path) -> pa.Table:
+def read_parquet(path: Path, options: CsvOptions | None = None) -> pa.Table:
     """Read a Parquet file; each column becomes text later, in DuckDB."""
     try:
         return pq.read_table(path)
@@ -147,3 +138,7 @@ def _check_headers(path: Path, table: pa.Table, options: CsvOptions) -> None:
                 hint="Rename one of the columns so every header is unique.",
             )
         seen.add(name)
+
+
+FORMATS.register("csv", SourceFormat("csv", (".csv", ".tsv", ".txt"), read_csv))
+FORMATS.register("parquet", SourceFormat("parquet", (".parquet", ".pq"), read_parquet, typed=True))

@@ -1,7 +1,8 @@
 """Run every check on a warehouse and collect the findings into one report.
 
-The checks are a registry (:data:`CHECKS`): each is a function of a :class:`Context` that
-returns its findings; adding a check is one function and one line here.
+The checks are a :class:`~revline.registry.Registry` (:data:`CHECKS`): each is a function of a
+:class:`Context` that returns its findings; adding a check is one function and one
+``CHECKS.register(name, function)`` call (the built-ins below use the same call).
 """
 
 from __future__ import annotations
@@ -10,32 +11,32 @@ from collections.abc import Callable
 
 from revline.quality import billing, dates, integrity, sales
 from revline.quality.findings import CheckReport, Context, Finding, sort_findings
+from revline.registry import Registry
 from revline.warehouse import Warehouse
 
 CheckFunction = Callable[[Context], list[Finding]]
 
 #: Every check, by name, in the order they run (grouped as in ``revline check --help``).
-CHECKS: dict[str, CheckFunction] = {
-    # referential integrity and duplicates
-    "orphans": integrity.orphans,
-    "quarantined_duplicates": integrity.quarantined_duplicates,
-    "likely_duplicates": integrity.likely_duplicates,
-    # impossible dates
-    "date_order": dates.date_order,
-    "future_dates": dates.future_dates,
-    "dates_before_1990": dates.ancient_dates,
-    # billing consistency
-    "overlapping_subscriptions": billing.overlapping_subscriptions,
-    "usage_outside_subscription": billing.usage_outside_subscription,
-    "churn_with_running_subscription": billing.churn_with_running_subscription,
-    "subscription_without_price": billing.subscription_without_price,
-    # sales consistency
-    "won_without_amount": sales.won_without_amount,
-    "closed_without_close_date": sales.closed_without_close_date,
-    "opportunity_without_account": sales.opportunity_without_account,
-    # what the importer refused
-    "quarantine": integrity.quarantine_summary,
-}
+CHECKS: Registry[CheckFunction] = Registry("check")
+# referential integrity and duplicates
+CHECKS.register("orphans", integrity.orphans)
+CHECKS.register("quarantined_duplicates", integrity.quarantined_duplicates)
+CHECKS.register("likely_duplicates", integrity.likely_duplicates)
+# impossible dates
+CHECKS.register("date_order", dates.date_order)
+CHECKS.register("future_dates", dates.future_dates)
+CHECKS.register("dates_before_1990", dates.ancient_dates)
+# billing consistency
+CHECKS.register("overlapping_subscriptions", billing.overlapping_subscriptions)
+CHECKS.register("usage_outside_subscription", billing.usage_outside_subscription)
+CHECKS.register("churn_with_running_subscription", billing.churn_with_running_subscription)
+CHECKS.register("subscription_without_price", billing.subscription_without_price)
+# sales consistency
+CHECKS.register("won_without_amount", sales.won_without_amount)
+CHECKS.register("closed_without_close_date", sales.closed_without_close_date)
+CHECKS.register("opportunity_without_account", sales.opportunity_without_account)
+# what the importer refused
+CHECKS.register("quarantine", integrity.quarantine_summary)
 
 
 def run_checks(wh: Warehouse) -> CheckReport:
@@ -46,6 +47,6 @@ def run_checks(wh: Warehouse) -> CheckReport:
     """
     ctx = Context(wh, wh.counts())
     findings: list[Finding] = []
-    for check in CHECKS.values():
+    for check in CHECKS:
         findings.extend(check(ctx))
-    return CheckReport(sort_findings(findings), tuple(CHECKS))
+    return CheckReport(sort_findings(findings), CHECKS.names())

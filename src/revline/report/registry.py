@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from revline.errors import ConfigError, unknown
+from revline.registry import Registry
 
 if TYPE_CHECKING:
     from revline.report.context import ReportContext
@@ -95,7 +95,14 @@ class Section:
     needs: tuple[tuple[str, str | None], ...] = ()
 
 
-SECTIONS: dict[str, Section] = {}
+def _load_sections() -> None:
+    import revline.report.sections  # noqa: F401  (registers the built-in and added sections)
+
+
+#: Every report section, by name (the one :class:`revline.registry.Registry` helper).
+SECTIONS: Registry[Section] = Registry(
+    "report section", hint="List them with: revline report --list", load=_load_sections
+)
 
 
 def register_section(
@@ -109,14 +116,7 @@ def register_section(
 ) -> Section:
     """Add a section to the report. ``order`` places it (built-ins use 10..50; later parts such
     as seams and forecast should use 60 and above). Registering a name twice is an error."""
-    if name in SECTIONS and SECTIONS[name].builder is not builder:
-        raise ConfigError(
-            f"Report section {name!r} is already registered (by {SECTIONS[name].builder!r}).",
-            hint="Give the new section another name.",
-        )
-    section = Section(name, title, builder, order, description, needs)
-    SECTIONS[name] = section
-    return section
+    return SECTIONS.register(name, Section(name, title, builder, order, description, needs))
 
 
 def section(
@@ -138,15 +138,8 @@ def section(
 
 def selected(names: list[str] | None) -> list[Section]:
     """The sections to build, in report order: all of them, or the ``names`` asked for."""
-    import revline.report.sections  # noqa: F401  (registers the built-in and added sections)
-
-    ordered = sorted(SECTIONS.values(), key=lambda s: (s.order, s.name))
+    ordered = sorted(SECTIONS, key=lambda s: (s.order, s.name))
     if not names:
         return ordered
-    for name in names:
-        if name not in SECTIONS:
-            raise ConfigError(
-                unknown("report section", name, SECTIONS),
-                hint="List them with: revline report --list",
-            )
+    SECTIONS.check(names)
     return [s for s in ordered if s.name in names]

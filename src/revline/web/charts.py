@@ -16,17 +16,24 @@ import pandas as pd
 
 from revline import charts
 from revline.errors import RevlineError
+from revline.registry import Registry
 
-#: Chart kinds a page may name: the frame-taking functions of revline.charts.
-KINDS: dict[str, Callable[..., Any]] = {
-    "arr_trend": charts.arr_trend,
-    "retention_trend": charts.retention_trend,
-    "cohort_heatmap": charts.cohort_heatmap,
-    "line_chart": charts.line_chart,
-    "bar_chart": charts.bar_chart,
-    "grouped_bars": charts.grouped_bars,
-}
-KNOWN = (*KINDS, "bridge_waterfall")
+Draw = Callable[[list[dict[str, Any]], dict[str, Any]], Any]
+#: Chart kinds a page may name: ``draw(rows, options)`` returns a chart of revline.charts.
+KINDS: Registry[Draw] = Registry("chart kind")
+
+
+def _frame_kind(name: str, chart: Callable[..., Any]) -> None:
+    def draw(rows: list[dict[str, Any]], options: dict[str, Any]) -> Any:
+        return chart(frame_of(rows), title=None, **options)
+
+    KINDS.register(name, draw)
+
+
+@KINDS.register("bridge_waterfall")
+def _bridge(rows: list[dict[str, Any]], options: dict[str, Any]) -> Any:
+    steps = {r["step"]: Decimal(r["amount"] or 0) for r in rows}
+    return charts.bridge_waterfall(steps, title=None)
 
 
 def _number(value: Any) -> Any:
@@ -55,16 +62,17 @@ def svg(chart: dict[str, Any]) -> tuple[str | None, str | None]:
     if not rows:
         return None, "no data for this view"
     try:
-        if kind == "bridge_waterfall":
-            steps = {r["step"]: Decimal(r["amount"] or 0) for r in rows}
-            drawn = charts.bridge_waterfall(steps, title=None)
-        elif kind in KINDS:
-            drawn = KINDS[kind](frame_of(rows), title=None, **chart.get("options", {}))
-        else:
-            return None, f"unknown chart kind {kind!r} (known: {', '.join(KNOWN)})"
+        if kind not in KINDS:
+            return None, f"unknown chart kind {kind!r} (known: {', '.join(KINDS.names())})"
+        drawn = KINDS.get(kind)(rows, chart.get("options", {}))
         return charts.to_svg(drawn), None
     except RevlineError as err:
         return None, err.message
+
+
+for _name in ("arr_trend", "retention_trend", "cohort_heatmap", "line_chart", "bar_chart"):
+    _frame_kind(_name, getattr(charts, _name))
+_frame_kind("grouped_bars", charts.grouped_bars)
 
 
 def render_all(data: dict[str, Any]) -> dict[str, dict[str, str | None]]:

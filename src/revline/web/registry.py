@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from revline.errors import ConfigError, unknown
+from revline.registry import Registry
 
 #: The filters a page may take; at most one of the breakdown filters at a time, because the
 #: metric layer breaks a figure down by one dimension (``by``).
@@ -117,7 +118,19 @@ class Page:
         return f"/api/{self.name}"
 
 
-_PAGES: dict[str, Page] = {}
+def load_pages() -> None:
+    """Import every module of :mod:`revline.web.pages` (each registers its pages)."""
+    import importlib
+    import pkgutil
+
+    from revline.web import pages as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{info.name}")
+
+
+#: Every dashboard page, by name (the one :class:`revline.registry.Registry` helper).
+PAGES: Registry[Page] = Registry("page", hint="Open one of the pages listed.", load=load_pages)
 #: Names the server uses for its own routes; a page may not take them.
 RESERVED = frozenset(
     {"api", "login", "logout", "static", "rows", "metrics", "openapi", "docs", "redoc", "health"}
@@ -125,7 +138,7 @@ RESERVED = frozenset(
 
 
 def register(page: Page) -> Page:
-    """Add ``page`` to the registry (re-registering the same name replaces it)."""
+    """Add ``page`` to :data:`PAGES` (a name registered twice is refused)."""
     if not page.name.isidentifier() or page.name != page.name.lower():
         raise ConfigError(
             f"Page name {page.name!r} is not a lower-case identifier.",
@@ -139,30 +152,14 @@ def register(page: Page) -> Page:
     for name in page.filters:
         if name not in FILTERS:
             raise ConfigError(unknown("filter", name, FILTERS), hint=f"Fix page {page.name!r}.")
-    _PAGES[page.name] = page
-    return page
+    return PAGES.register(page.name, page)
 
 
 def pages() -> list[Page]:
     """Every registered page, in navigation order (built-in pages are loaded first)."""
-    load_pages()
-    return sorted(_PAGES.values(), key=lambda p: (p.order, p.name))
+    return sorted(PAGES, key=lambda p: (p.order, p.name))
 
 
 def get_page(name: str) -> Page:
     """The page called ``name``; an unknown name suggests the closest."""
-    load_pages()
-    if name not in _PAGES:
-        raise ConfigError(unknown("page", name, _PAGES), hint="Open one of the pages listed.")
-    return _PAGES[name]
-
-
-def load_pages() -> None:
-    """Import every module of :mod:`revline.web.pages` (each registers its pages)."""
-    import importlib
-    import pkgutil
-
-    from revline.web import pages as package
-
-    for info in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    return PAGES.get(name)

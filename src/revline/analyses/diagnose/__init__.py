@@ -1,8 +1,8 @@
 """Diagnosis: find where the revenue engine leaks, who owns each leak, and what it costs.
 
 >>> from revline.analyses.diagnose import DETECTORS
->>> sorted(DETECTORS)[:3]
-['below_benchmark', 'data_quality', 'lead_quality']
+>>> DETECTORS.names()[:3]
+('slow_response', 'lead_quality', 'poor_onboarding')
 
 :func:`diagnose` runs every detector of :data:`DETECTORS` and ranks the findings by revenue
 at stake weighted by confidence. Each :class:`Finding` states the problem in one sentence, its

@@ -1,9 +1,9 @@
 """Run every detector and rank the findings: :func:`diagnose`.
 
-The detectors are a registry (:data:`DETECTORS`): each is a function of a
-:class:`~revline.analyses.diagnose.context.Context` returning findings; adding one is one function
-and
-one line here. A detector that finds no data to judge returns nothing rather than failing.
+The detectors are a :class:`~revline.registry.Registry` (:data:`DETECTORS`): each is a function
+of a :class:`~revline.analyses.diagnose.context.Context` returning findings; adding one is one
+function and one ``DETECTORS.register(name, function)`` call (the built-ins below use the same
+call). A detector that finds no data to judge returns nothing rather than failing.
 """
 
 from __future__ import annotations
@@ -15,22 +15,22 @@ from typing import Any
 from revline.analyses.diagnose import benchmarks, leads, onboarding, quality, seams, trends
 from revline.analyses.diagnose.context import Context
 from revline.analyses.diagnose.findings import Finding, rank
-from revline.errors import ConfigError, unknown
 from revline.org import OrgMap
+from revline.registry import Registry
 from revline.warehouse import Warehouse
 
 Detector = Callable[[Context], list[Finding]]
 
-DETECTORS: dict[str, Detector] = {
-    "slow_response": leads.slow_response,
-    "lead_quality": leads.lead_quality,
-    "poor_onboarding": onboarding.poor_onboarding,
-    "leaking_seams": seams.leak_findings,
-    "sla_breaches": seams.sla_findings,
-    "trends": trends.trend_findings,
-    "below_benchmark": benchmarks.benchmark_findings,
-    "data_quality": quality.quality_findings,
-}
+#: Every detector, by name, in the order they run.
+DETECTORS: Registry[Detector] = Registry("detector", hint="Omit it to run every detector.")
+DETECTORS.register("slow_response", leads.slow_response)
+DETECTORS.register("lead_quality", leads.lead_quality)
+DETECTORS.register("poor_onboarding", onboarding.poor_onboarding)
+DETECTORS.register("leaking_seams", seams.leak_findings)
+DETECTORS.register("sla_breaches", seams.sla_findings)
+DETECTORS.register("trends", trends.trend_findings)
+DETECTORS.register("below_benchmark", benchmarks.benchmark_findings)
+DETECTORS.register("data_quality", quality.quality_findings)
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,7 @@ def diagnose(
     ``only`` names the detectors to run (default: all of :data:`DETECTORS`); an unknown name
     raises :class:`ConfigError` with the closest match.
     """
-    for name in only or ():
-        if name not in DETECTORS:
-            raise ConfigError(
-                unknown("detector", name, DETECTORS), hint="Omit it to run every detector."
-            )
+    DETECTORS.check(only)
     ctx = Context.build(wh, period, org)
     found: list[Finding] = []
     for name, detector in DETECTORS.items():

@@ -13,7 +13,7 @@ to the generator's true probabilities when the warehouse holds them (``truth_opp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,25 +21,19 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from revline.analyses.forecast.baselines import AutoETSBaseline, RunRate, WeightedPipeline
 from revline.analyses.forecast.bookings import HORIZON, BookingsSettings
-from revline.analyses.forecast.contract import BaseForecaster, ForecastError
+from revline.analyses.forecast.contract import ForecastError
 from revline.analyses.forecast.deal_values import fx_factors
 from revline.analyses.forecast.forecasters import BookingsForecaster
 from revline.analyses.forecast.periods import add_quarters, quarter_start
+from revline.analyses.forecast.registry import BOOKINGS
 from revline.analyses.forecast.scoring import deal_scores, summarise_errors
 from revline.analyses.forecast.series import quarter_sums
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 
-Factory = Callable[[np.random.Generator, BookingsSettings], BaseForecaster]
-#: The methods a backtest compares, by name: revline first, then the baselines.
-METHODS: dict[str, Factory] = {
-    "revline": lambda rng, s: BookingsForecaster(rng, s),
-    "weighted_pipeline": lambda rng, s: WeightedPipeline(rng, s),
-    "run_rate": lambda rng, s: RunRate(rng, s),
-    "auto_ets": lambda rng, s: AutoETSBaseline(rng, s),
-}
+#: The methods a backtest compares, by name (:data:`revline.analyses.forecast.registry.BOOKINGS`).
+METHODS = BOOKINGS
 
 
 @dataclass
@@ -110,12 +104,8 @@ def backtest(
 ) -> Backtest:
     """Replay every quarter from ``start`` to ``end`` with each method (see the module doc)."""
     s = settings or BookingsSettings()
-    names = list(methods or METHODS)
-    for name in names:
-        if name not in METHODS:
-            from revline.errors import unknown
-
-            raise ForecastError(unknown("method", name, METHODS), hint="Leave --method out.")
+    names = list(methods or METHODS.names())
+    METHODS.check(names)
     days, end = as_of_dates(wh, start, end)
     known_end = pipeline_as_of(wh, end)
     rows, skipped, deal_frames = [], [], []
@@ -125,7 +115,7 @@ def backtest(
         factors = fx_factors(wh, as_of, s.currency)
         actual = quarter_sums(known_end, factors, s.currency, targets, s.types)
         for name in names:
-            model = METHODS[name](rng.spawn(1)[0], s)
+            model = METHODS.get(name)(rng.spawn(1)[0], s)
             try:
                 frame = model.forecast(wh, as_of, len(targets), level=[80])
             except ForecastError as err:

@@ -29,6 +29,7 @@ import pandas as pd
 from revline.analyses.forecast import conversion as cv
 from revline.analyses.forecast.contract import LEVELS, ForecastError
 from revline.analyses.forecast.deal_values import Valuer, booked, fx_factors
+from revline.analyses.forecast.open_deals import OPEN_DEAL_MODELS
 from revline.analyses.forecast.periods import add_quarters, quarter_start
 from revline.analyses.forecast.uncreated import NewPipeline, fit_new_pipeline
 from revline.model.pipeline import pipeline_as_of
@@ -36,8 +37,6 @@ from revline.warehouse import Warehouse
 
 #: Quarters a bookings forecast covers: the current one and the next.
 HORIZON = 2
-#: Ways to estimate an open deal's probabilities (``BookingsSettings.model``).
-MODELS = ("blend", "cells", "classifier")
 
 
 @dataclass(frozen=True)
@@ -72,11 +71,7 @@ class BookingsSettings:
     model: str = "cells"
 
     def __post_init__(self) -> None:
-        if self.model not in MODELS:
-            from revline.errors import unknown
-
-            hint = "Use cells, classifier or blend."
-            raise ForecastError(unknown("model", self.model, MODELS), hint=hint)
+        OPEN_DEAL_MODELS.get(self.model)  # an unknown name is refused with the closest
 
 
 @dataclass
@@ -167,8 +162,7 @@ def fit_bookings(
     if len(wins):
         deals["value"] = deals["value"] * cv.fit_rates(wins, "ratio", k, "value").lookup(deals)
     p1, p2, pw = r1.lookup(deals), r2.lookup(deals), rw.lookup(deals)
-    if s.model != "cells":
-        p1, p2, pw = _with_classifier(s.model, train, full, deals, as_of, (p1, p2, pw))
+    p1, p2, pw = OPEN_DEAL_MODELS.get(s.model)(train, full, deals, as_of, (p1, p2, pw))
     deals["p_current"] = p1
     deals["p_next"] = np.maximum(p2, p1) - p1
     deals["p_win"] = np.maximum(pw, p1)
@@ -192,38 +186,6 @@ def fit_bookings(
         training_deals=len(train),
         shared_cv=shared,
     )
-
-
-def _with_classifier(
-    how: str,
-    train: pd.DataFrame,
-    full: pd.DataFrame,
-    deals: pd.DataFrame,
-    as_of: date,
-    cells: tuple[np.ndarray, np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The three probabilities from the classifier (``how="classifier"``) or blended with the
-    cells' (``"blend"``); an event the classifier could not learn keeps the cells' rate.
-
-    The raw snapshot value is the classifier's size feature (``deals.value`` has been scaled by
-    the close ratio, which the training rows were not)."""
-    from revline.analyses.forecast.classifier import fit_classifier
-
-    events = {
-        "win_current": train["win_current"],
-        "win_both": full["win_both"],
-        "win_ever": full["win_ever"],
-    }
-    clf = fit_classifier(train, events)
-    raw = deals.assign(value=deals["raw_value"])
-    out = []
-    for event, cell in zip(events, cells, strict=True):
-        p = clf.predict(raw, as_of, event)
-        if p is None:
-            out.append(cell)
-        else:
-            out.append(p if how == "classifier" else (p + cell) / 2)
-    return out[0], out[1], out[2]
 
 
 @dataclass

@@ -9,7 +9,7 @@ computed in floats from the exact actuals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,28 +17,18 @@ import numpy as np
 import pandas as pd
 
 from revline.analyses.forecast.contract import BaseForecaster, ForecastError
+from revline.analyses.forecast.registry import REVENUE
 from revline.analyses.forecast.revenue import RevenueForecaster
-from revline.analyses.forecast.revenue_peers import AutoETSMrr, BaremetricsForecast, CommittedMrr
-from revline.errors import unknown
+from revline.analyses.forecast.revenue_peers import AutoETSMrr
 from revline.metrics.api import bridge_frame
 from revline.model.periods import month_index, month_start
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
 
 HORIZONS = (3, 6, 12)
-Factory = Callable[[np.random.Generator, int], BaseForecaster]
-#: Every method the revenue backtest scores, by name: revline's two sources of new business and
-#: the peers users would otherwise use (:mod:`revline.analyses.forecast.revenue_peers`). Each
-#: factory
-#: takes the injected generator and the number of simulations.
-METHODS: dict[str, Factory] = {
-    "history": lambda rng, sims: RevenueForecaster(rng, sims, new_business="history"),
-    "pipeline": lambda rng, sims: RevenueForecaster(rng, sims, new_business="pipeline"),
-    "baremetrics_linear": lambda rng, sims: BaremetricsForecast(rng, growth="linear"),
-    "baremetrics_exponential": lambda rng, sims: BaremetricsForecast(rng, growth="exponential"),
-    "chartmogul_committed": lambda rng, sims: CommittedMrr(rng),
-    "auto_ets": lambda rng, sims: AutoETSMrr(rng),
-}
+#: Every method the revenue backtest scores, by name
+#: (:data:`revline.analyses.forecast.registry.REVENUE`).
+METHODS = REVENUE
 
 
 def history_end(wh: Warehouse) -> date:
@@ -98,10 +88,9 @@ def backtest_revenue(
     if methods is None:
         models["revline"] = RevenueForecaster(chosen, n_sims, new_business=new_business)
     else:
+        METHODS.check(methods)
         for name in methods:
-            if name not in METHODS:
-                raise ForecastError(unknown("method", name, METHODS), hint="Leave methods out.")
-            models[name] = METHODS[name](chosen.spawn(1)[0], n_sims)
+            models[name] = METHODS.get(name)(chosen.spawn(1)[0], n_sims)
     rows = []
     for as_of in dates:
         usable = [h for h in horizons if month_index(as_of) - 1 + h < month_index(stop)]
