@@ -94,10 +94,11 @@ def test_waterfall_floats_from_the_running_total() -> None:
     bars = {row["step"]: (row["low"], row["high"]) for row in data}
     assert bars["start"] == (0.0, 1000.0)
     assert bars["new"] == (1000.0, 1200.0)
-    assert bars["reactivation"] == (1250.0, 1260.0)
+    assert bars["reactivation"] == (1200.0, 1210.0)  # the bridge order: new, reactivation, ...
+    assert bars["expansion"] == (1210.0, 1260.0)
     assert bars["churn"] == (1150.0, 1230.0)
     assert bars["end"] == (0.0, 1150.0)
-    assert [row["step"] for row in data] == [name for name, _ in charts.BRIDGE_STEPS]
+    assert [row["step"] for row in data] == [name for name, _ in charts.WATERFALL_STEPS]
 
 
 def test_missing_columns_and_steps_are_refused() -> None:

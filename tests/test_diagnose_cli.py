@@ -13,7 +13,7 @@ import pytest
 from conftest import CliRunnerFn
 from revline.analyses.diagnose import diagnose, rows
 from revline.analyses.diagnose.context import Context
-from revline.analyses.diagnose.quality import quality_findings
+from revline.analyses.diagnose.data_quality import quality_findings
 from revline.org import load_org
 from revline.synth import generate
 from revline.synth.plants import planted_config

@@ -253,17 +253,18 @@ def test_drill_describes_and_runs_its_filter(wh: Warehouse) -> None:
 
 
 def test_a_warehouse_without_finance_or_deals_is_dated_by_its_activity(wh: Warehouse) -> None:
-    from revline.analyses.diagnose.context import latest_activity
+    from revline.model.data_end import data_end, latest_activity
 
-    assert latest_activity(wh) is None
+    assert latest_activity(wh.ibis) is None
     insert(wh, "leads", [_lead(0, "emea", False, True)])
-    assert latest_activity(wh) == CREATED.date()
+    assert latest_activity(wh.ibis) == CREATED.date()
+    assert data_end(wh.ibis) == CREATED.date()  # the one default as-of, dated by activity
     assert Context.build(wh).period.label == "2025-Q1"  # the last quarter ended by 2025-06-02
 
 
 def test_every_activity_column_is_a_canonical_column() -> None:
     """A misspelt column would silently leave its table out of dating the warehouse."""
-    from revline.analyses.diagnose.context import ACTIVITY
+    from revline.model.data_end import ACTIVITY
     from revline.schema import get_table
 
     for table, column in ACTIVITY:

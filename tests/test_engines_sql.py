@@ -33,7 +33,7 @@ from fixtures.mrr.rows import load
 from revline.metrics import get_metric
 from revline.metrics.frame import build_frame
 from revline.model import bridge, build_model
-from revline.model.engine import portable_month_of
+from revline.model.periods import month_index_of
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
 
@@ -70,7 +70,7 @@ def expressions() -> Iterator[dict[str, ir.Table]]:
         patch.setattr(mrr_module, "store", capture)
         # The DuckDB-only shortcut for a month index (engine.month_of) is not SQL the other
         # dialects know: compile the portable form, as they would run it.
-        patch.setattr(segments_module, "month_of", lambda _engine, at: portable_month_of(at))
+        patch.setattr(segments_module, "month_of", lambda _engine, at: month_index_of(at))
         load(wh, TABLES)
         with build_model(wh.ibis, MetricSettings(as_of=date(2025, 6, 30))) as model:
             frame = build_frame(model, "quarter", None)

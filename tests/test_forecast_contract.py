@@ -25,8 +25,8 @@ from revline.analyses.forecast.contract import (
     output_columns,
     summarise,
 )
-from revline.analyses.forecast.periods import quarters
 from revline.analyses.forecast.registry import BOOKINGS, REVENUE, BookingsFactory, RevenueFactory
+from revline.model.periods import quarters
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import CliRunnerFn
 from fixtures.gtm.company import AS_OF, build
 from revline.metrics.gtm_frame import GtmSettings
-from revline.model.periods import parse_period
-from revline.scorecard import HEADLINES, Headline, _status, last_full_quarter, prior_period
+from revline.model.periods import last_full_quarter, parse_period, prior_period
+from revline.scorecard import HEADLINES, Headline, _status
 from revline.synth import generate
 from revline.warehouse import Warehouse
 

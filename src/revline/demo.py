@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 
+from revline.model.periods import last_full_quarter
 from revline.warehouse import Warehouse
 
 DEFAULT_DIR = Path("revline-demo")
@@ -115,23 +116,11 @@ def summarize(wh: Warehouse, seed: int, months: int, as_of: str, seconds: float)
     )
 
 
-def last_full_quarter(as_of: date) -> str:
-    """The last calendar quarter that ends before ``as_of`` (exclusive), e.g. ``2025-Q4``."""
-    last_day = as_of - timedelta(days=1)
-    quarter = (last_day.month - 1) // 3 + 1
-    if last_day.month != quarter * 3 or (last_day + timedelta(days=1)).month == last_day.month:
-        quarter -= 1  # the quarter containing last_day is not over yet
-    year = last_day.year
-    if quarter == 0:
-        year, quarter = year - 1, 4
-    return f"{year}-Q{quarter}"
-
-
 def _headline(wh: Warehouse, as_of: date) -> dict[str, Any]:
     from revline.metrics import compute_many
     from revline.settings import MetricSettings
 
-    quarter = last_full_quarter(as_of)
+    quarter = last_full_quarter(as_of - timedelta(days=1))  # as_of: the day after the data
     settings = MetricSettings(as_of=as_of - timedelta(days=1))
     values = compute_many(HEADLINE, quarter, warehouse=wh, settings=settings)
     by_segment = compute_many(["mrr"], quarter, "segment", warehouse=wh, settings=settings)["mrr"]

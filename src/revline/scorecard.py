@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,16 @@ import pandas as pd
 from revline.metrics.api import compute_many, get_metric
 from revline.metrics.gtm_frame import GtmSettings
 from revline.model.data_end import data_end
-from revline.model.periods import Period, month_index, month_start, parse_period, to_date
+from revline.model.periods import (
+    Period,
+    last_full_quarter,
+    month_index,
+    month_start,
+    parse_period,
+    period_label,
+    prior_period,
+    to_date,
+)
 from revline.org import load_org
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
@@ -161,34 +170,6 @@ def _number(value: Any) -> float | None:
     return float(Decimal(value)) if isinstance(value, Decimal) else float(value)
 
 
-def _label(first: int, months: int) -> str:
-    start = month_start(first)
-    if months == 12 and start.month == 1:
-        return f"{start.year}"
-    if months == 3 and start.month % 3 == 1:
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year:04d}-{start.month:02d}"
-
-
-def prior_period(period: Period) -> str:
-    """The period of the same length just before ``period`` (the whole one, for one to date)."""
-    months = period.months or period.last - period.first + 1
-    return _label(period.first - months, months)
-
-
-def data_as_of(wh: Warehouse) -> date:
-    """The last day with data, at most yesterday (:func:`revline.model.data_end.data_end`)."""
-    return data_end(wh.ibis)
-
-
-def last_full_quarter(day: date) -> str:
-    """The last calendar quarter ending on or before ``day``."""
-    end = day + timedelta(days=1)
-    quarter = (end.month - 1) // 3
-    year = end.year if quarter else end.year - 1
-    return f"{year}-Q{quarter if quarter else 4}"
-
-
 def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> float | None:
     t = wh.ibis.table("targets")
     end = period.first + (period.months or period.last - period.first + 1)  # the whole period
@@ -249,7 +230,7 @@ def scorecard(
     settings: MetricSettings | None = None,
 ) -> Scorecard:
     """The scorecard of ``period`` (default: the last full quarter of the data) as data."""
-    as_of = (settings.as_of if settings and settings.as_of else None) or data_as_of(warehouse)
+    as_of = (settings.as_of if settings and settings.as_of else None) or data_end(warehouse.ibis)
     settings = settings or GtmSettings(as_of=as_of)
     if settings.as_of is None:
         settings = GtmSettings(**{**asdict(settings), "as_of": as_of})
@@ -257,7 +238,7 @@ def scorecard(
     prior = prior_period(current)
     months = current.months
     grain = {1: "month", 3: "quarter", 12: "year"}.get(months)
-    spec = grain if grain and current.label == _label(current.first, months) else current.label
+    spec = grain if grain and current.label == period_label(current.first, grain) else current.label
     names = list(dict.fromkeys(h.metric for h in HEADLINES if h.segment is None))
     frames = compute_many(names, spec, warehouse=warehouse, settings=settings)
     frames["grr@segment"] = compute_many(

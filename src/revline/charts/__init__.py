@@ -19,7 +19,7 @@ from revline.charts.base import (
     to_svg,
 )
 from revline.charts.finance import (
-    BRIDGE_STEPS,
+    WATERFALL_STEPS,
     arr_trend,
     bridge_waterfall,
     cohort_heatmap,
@@ -28,12 +28,12 @@ from revline.charts.finance import (
 from revline.charts.generic import bar_chart, grouped_bars, line_chart
 
 __all__ = [
-    "BRIDGE_STEPS",
     "FORMATS",
     "NEGATIVE",
     "PALETTE",
     "POSITIVE",
     "TOTAL",
+    "WATERFALL_STEPS",
     "ChartError",
     "arr_trend",
     "bar_chart",

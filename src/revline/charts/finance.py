@@ -27,15 +27,14 @@ from revline.charts.base import (
     themed,
 )
 from revline.charts.generic import line_chart
+from revline.model.movements import BRIDGE_STEPS
 
-#: Bridge steps in drawing order, with their sign (0: a balance drawn from zero).
-BRIDGE_STEPS: tuple[tuple[str, int], ...] = (
+#: The waterfall's bars in drawing order, with their sign (0: a balance drawn from zero): the
+#: starting MRR, the bridge's steps in their one order
+#: (:data:`revline.model.movements.BRIDGE_STEPS`) and the ending MRR.
+WATERFALL_STEPS: tuple[tuple[str, int], ...] = (
     ("start", 0),
-    ("new", 1),
-    ("expansion", 1),
-    ("reactivation", 1),
-    ("contraction", -1),
-    ("churn", -1),
+    *((step.name, step.sign) for step in BRIDGE_STEPS),
     ("end", 0),
 )
 
@@ -50,23 +49,23 @@ def arr_trend(
 def bridge_waterfall(
     steps: Mapping[str, Decimal | float | int], *, title: str | None = "MRR bridge"
 ) -> Any:
-    """The MRR bridge as a waterfall: start, new, expansion, reactivation, contraction, churn, end.
+    """The MRR bridge as a waterfall: start, the bridge's steps in their order, end.
 
     ``steps`` maps each step name to its amount (movements as positive sizes, as the metric
     layer reports them). The bars float from the running total, so the chart itself shows the
-    reconciliation: end = start + new + expansion + reactivation - contraction - churn.
+    reconciliation: end = start + new + reactivation + expansion - contraction - churn.
     """
-    missing = [name for name, _ in BRIDGE_STEPS if name not in steps]
+    missing = [name for name, _ in WATERFALL_STEPS if name not in steps]
     if missing:
         raise ChartError(
-            f"The bridge waterfall needs amounts for {[n for n, _ in BRIDGE_STEPS]}; "
+            f"The bridge waterfall needs amounts for {[n for n, _ in WATERFALL_STEPS]}; "
             f"missing {missing}.",
             hint="Compute mrr, new_mrr, expansion_mrr, reactivation_mrr, contraction_mrr and "
             "churned_mrr for the period.",
         )
     rows = []
     running = 0.0
-    for name, sign in BRIDGE_STEPS:
+    for name, sign in WATERFALL_STEPS:
         amount = float(steps[name])
         if sign == 0:
             low, high, kind, running = 0.0, amount, "balance", amount
@@ -84,7 +83,7 @@ def bridge_waterfall(
     fmt = number_format("currency")
     base = alt.Chart(data).encode(
         x=alt.X(
-            "step:N", sort=[n for n, _ in BRIDGE_STEPS], title=None, axis=alt.Axis(labelAngle=0)
+            "step:N", sort=[n for n, _ in WATERFALL_STEPS], title=None, axis=alt.Axis(labelAngle=0)
         ),
     )
     bars = base.mark_bar(size=46).encode(

@@ -27,6 +27,7 @@ from revline.commands.forecast import (
     to_json,
 )
 from revline.errors import ConfigError
+from revline.model.movements import SIGNS
 from revline.output import console
 
 
@@ -106,7 +107,7 @@ def revenue_command(
     console.print(frame_table("MRR forecast (P10 / P50 / P90)", _wide(result.base, "mrr"), cols))
     console.print(frame_table("ARR forecast (P10 / P50 / P90)", _wide(result.base, "arr"), cols))
     flows = result.base.pivot(index="ds", columns="unique_id", values="median").reset_index()
-    flow_cols = ["ds", "new", "reactivation", "expansion", "contraction", "churn"]
+    flow_cols = ["ds", *SIGNS]  # the bridge's steps in their one order
     console.print(frame_table("MRR movements (P50 each)", flows, flow_cols))
     if not result.deltas.empty:
         mrr = result.deltas[result.deltas["unique_id"] == "mrr"]

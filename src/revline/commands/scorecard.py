@@ -50,9 +50,9 @@ def scorecard_command(
     with Warehouse.open(warehouse, read_only=True) as wh:
         settings = GtmSettings(as_of=day, profit_margin_basis=basis) if day else None
         if settings is None and profit_basis != "ebitda":
-            from revline.scorecard import data_as_of
+            from revline.model.data_end import data_end
 
-            settings = GtmSettings(as_of=data_as_of(wh), profit_margin_basis=basis)
+            settings = GtmSettings(as_of=data_end(wh.ibis), profit_margin_basis=basis)
         card = scorecard(wh, period, settings)
     if fmt == "json":
         emit_json(card.to_dict())

@@ -15,7 +15,8 @@ import ibis.expr.types as ir
 
 from revline.metrics.core import Benchmark, Metric
 from revline.metrics.gtm_costs import in_periods
-from revline.metrics.gtm_frame import GtmFrame, label, month_of, unsupported
+from revline.metrics.gtm_frame import GtmFrame, label, unsupported
+from revline.model.periods import month_index_of
 
 #: Breakdowns of spend CAC: columns both tables have.
 SPLITS = ("channel", "campaign", "country")
@@ -25,7 +26,7 @@ def _rows(frame: GtmFrame, table: str, day: str, amount: str) -> ir.Table:
     t = frame.table(table)
     by = frame.by
     groups = {by: label(t[f"{by}_id" if by == "campaign" else by])} if by else {}
-    return t.select(month_idx=month_of(t[day]), value=t[amount].cast("float64"), **groups)
+    return t.select(month_idx=month_index_of(t[day]), value=t[amount].cast("float64"), **groups)
 
 
 def _spend_cac(frame: GtmFrame) -> ir.Table:

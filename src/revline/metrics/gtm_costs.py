@@ -30,8 +30,9 @@ import ibis.expr.types as ir
 
 from revline.metrics.channel import account_channels
 from revline.metrics.frame import NONE_LABEL, at_period_end
-from revline.metrics.gtm_frame import GtmFrame, label, month_of, new_customer_moves
+from revline.metrics.gtm_frame import GtmFrame, label, new_customer_moves
 from revline.model.money import union_all
+from revline.model.periods import month_index_of
 
 #: Functions whose cost is customer acquisition (customer success and renewals serve the base).
 SM_FUNCTIONS = (
@@ -51,9 +52,11 @@ def monthly_cost(frame: GtmFrame, functions: tuple[str, ...] = SM_FUNCTIONS) -> 
     """``month_idx``, ``channel`` (null unless direct spend) and ``amount`` of S&M cost rows."""
     exp = frame.table("expenses")
     exp = exp.filter(exp.function.isin(functions))
-    booked = exp.select(month_idx=month_of(exp.month), channel=ibis.null("string"), amount="amount")
+    booked = exp.select(
+        month_idx=month_index_of(exp.month), channel=ibis.null("string"), amount="amount"
+    )
     programs = exp.filter((exp.function == "marketing") & (exp.category == "programs"))
-    ledger_months = programs.select(ledger_idx=month_of(programs.month)).distinct()
+    ledger_months = programs.select(ledger_idx=month_index_of(programs.month)).distinct()
     spend = monthly_spend(frame)
     if "marketing" not in functions:
         return booked.limit(0)
@@ -64,7 +67,9 @@ def monthly_cost(frame: GtmFrame, functions: tuple[str, ...] = SM_FUNCTIONS) -> 
 def monthly_spend(frame: GtmFrame) -> ir.Table:
     """``month_idx``, ``channel`` and ``amount`` of every ``marketing_spend`` row."""
     spend = frame.table("marketing_spend")
-    return spend.select(month_idx=month_of(spend.spend_date), channel="channel", amount="amount")
+    return spend.select(
+        month_idx=month_index_of(spend.spend_date), channel="channel", amount="amount"
+    )
 
 
 def in_periods(frame: GtmFrame, monthly: ir.Table, shift: str | int = 0) -> ir.Table:
@@ -107,8 +112,8 @@ def opportunity_months(frame: GtmFrame, by: str) -> ir.Table:
     o = o.filter(o.opportunity_type.isnull() | (o.opportunity_type != "renewal"))
     closed_on = o.closed_at.cast("date").coalesce(o.close_date)
     closed = o.is_closed.fill_null(False) | o.closed_at.notnull()
-    end = ibis.ifelse(closed, month_of(closed_on), ibis.literal(frame.as_of_idx))
-    start = month_of(o.created_at).coalesce(end)
+    end = ibis.ifelse(closed, month_index_of(closed_on), ibis.literal(frame.as_of_idx))
+    start = month_index_of(o.created_at).coalesce(end)
     deals = o.select("account_id", start=start, end=end.coalesce(start))
     groups = _account_groups(frame, by)
     deals = deals.left_join(groups, deals.account_id == groups.acc_id)
@@ -206,7 +211,7 @@ def monthly_financials(frame: GtmFrame) -> ir.Table:
     gross = fin.gross_profit.coalesce(fin.revenue - fin.cost_of_revenue)
     profit = fin.ebitda if frame.profit_basis == "ebitda" else fin.operating_profit
     return fin.select(
-        month_idx=month_of(fin.month),
+        month_idx=month_index_of(fin.month),
         revenue=fin.revenue.cast("float64"),
         gross=gross.cast("float64"),
         profit=profit.cast("float64"),
@@ -244,8 +249,8 @@ def headcount(frame: GtmFrame, function: str | None = None) -> ir.Table:
     if function is not None:
         emp = emp.filter(emp.function == function)
     b = frame.period_bounds
-    start_idx = month_of(emp.start_date)
-    end_idx = month_of(emp.end_date)
+    start_idx = month_index_of(emp.start_date)
+    end_idx = month_index_of(emp.end_date)
     on = [
         emp.start_date.isnull() | (start_idx <= b.last_idx),
         emp.end_date.isnull() | (end_idx > b.last_idx),

@@ -17,9 +17,9 @@ from revline.metrics.gtm_frame import (
     OPPORTUNITY_BREAKDOWNS,
     GtmFrame,
     label,
-    month_of,
     unsupported,
 )
+from revline.model.periods import month_index_of
 
 #: Breakdowns of the sales metrics.
 DEAL_SPLITS = ("segment", "region", "industry", "channel", *OPPORTUNITY_BREAKDOWNS)
@@ -63,9 +63,9 @@ def deals(frame: GtmFrame) -> ir.Table:
     closed_on = o.closed_at.cast("date").coalesce(o.close_date)
     base = o.mutate(
         amount=o.amount.cast("float64").coalesce(0.0),
-        created_idx=month_of(o.created_at),
-        closed_idx=month_of(closed_on),
-        due_idx=month_of(o.close_date),
+        created_idx=month_index_of(o.created_at),
+        closed_idx=month_index_of(closed_on),
+        due_idx=month_index_of(o.close_date),
         closed_on=closed_on,
     )
     cols = [

@@ -39,7 +39,13 @@ from revline.metrics.frame import BREAKDOWNS, NONE_LABEL, build_frame
 from revline.model.engine import store
 from revline.model.money import CENTS, convert, rates, unconverted, union_all
 from revline.model.mrr import MrrModel
-from revline.model.periods import expand_periods, month_index, months_table, periods_table
+from revline.model.periods import (
+    expand_periods,
+    month_index,
+    month_index_of,
+    months_table,
+    periods_table,
+)
 from revline.settings import MetricSettings
 
 ProfitBasis = Literal["ebitda", "operating_profit"]
@@ -141,13 +147,6 @@ class GtmFrame:
         return convert(table, amounts, _dated(table, name), self.factors, self.reporting)
 
 
-def month_of(value: ir.Value) -> ir.IntegerValue:
-    """The month index (``year * 12 + month - 1``) of a date or timestamp expression."""
-    year: ir.IntegerValue = value.year().cast("int64")
-    month: ir.IntegerValue = value.month().cast("int64")
-    return year * 12 + month - 1
-
-
 def _data_first_month(backend: ibis.BaseBackend, fallback: int) -> int:
     """The earliest month of any go-to-market fact (``fallback`` when there is none)."""
     sources = (
@@ -173,7 +172,7 @@ def _dated(table: ir.Table, name: str) -> ir.IntegerValue:
     """The month index that dates the amounts of money table ``name``."""
     dates = MONEY_TABLES[name][2]
     day = ibis.coalesce(*(table[c].cast("date") for c in dates)) if len(dates) > 1 else None
-    return month_of(day if day is not None else table[dates[0]])
+    return month_index_of(day if day is not None else table[dates[0]])
 
 
 def _foreign(backend: ibis.BaseBackend, reporting: str) -> tuple[ir.Table | None, list[str]]:

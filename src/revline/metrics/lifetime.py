@@ -21,6 +21,7 @@ import ibis.expr.types as ir
 from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
 from revline.metrics.frame import at_period_end, fill_periods
 from revline.model.money import CENTS
+from revline.model.periods import month_index_of
 
 TRAILING_MONTHS = 6
 
@@ -56,7 +57,7 @@ def gross_margin(frame: Frame) -> ir.Table:
     fin = frame.model.backend.table("financials")
     profit = fin.gross_profit.coalesce(fin.revenue - fin.cost_of_revenue)
     rows = fin.select(
-        f_idx=(fin.month.year() * 12 + fin.month.month() - 1).cast("int64"),
+        f_idx=month_index_of(fin.month),
         revenue=fin.revenue.cast("float64"),
         profit=profit.cast("float64"),
     )

@@ -15,8 +15,9 @@ import ibis.expr.types as ir
 
 from revline.metrics.gtm_costs import headcount, in_periods, monthly_cost
 from revline.metrics.gtm_deals import by_period, deals
-from revline.metrics.gtm_frame import GtmFrame, month_of, unsupported
+from revline.metrics.gtm_frame import GtmFrame, unsupported
 from revline.model.money import CENTS
+from revline.model.periods import month_index_of
 
 DEAL_TABLES = ("opportunities", "accounts", "employees", "leads")
 
@@ -99,7 +100,8 @@ def _attainment(frame: GtmFrame) -> ir.Table:
     q = frame.table("quotas")
     b = frame.period_bounds
     q = q.inner_join(
-        b, [month_of(q.period_start) >= b.first_idx, month_of(q.period_end) <= b.last_idx]
+        b,
+        [month_index_of(q.period_start) >= b.first_idx, month_index_of(q.period_end) <= b.last_idx],
     )
     row_keys = ["period", "employee_id", "period_start", "period_end"]
     quotas = q.group_by(row_keys).agg(quota=q.amount.sum().cast("float64"))
@@ -181,7 +183,8 @@ def _coverage(frame: GtmFrame) -> ir.Table:
     done = won.group_by("period").agg(done=won.amount.sum())
     t = frame.table("targets")
     t = t.filter(t.metric == "new_arr").inner_join(
-        b, [month_of(t.period_start) >= b.first_idx, month_of(t.period_end) <= b.last_idx]
+        b,
+        [month_index_of(t.period_start) >= b.first_idx, month_index_of(t.period_end) <= b.last_idx],
     )
     target = t.group_by("period").agg(target=t.value.sum().cast("float64"))
     j = target.left_join(pipe, "period").left_join(done, "period")

@@ -27,6 +27,7 @@ import ibis.expr.types as ir
 from sqlglot import exp
 
 from revline.errors import RevlineError
+from revline.model.periods import month_index_of
 
 #: Engines the model runs on (ibis backend names).
 ENGINES = ("duckdb", "pyspark")
@@ -93,13 +94,8 @@ def make_timestamp(micros: dt.int64) -> dt.Timestamp():  # type: ignore[valid-ty
     """DuckDB's ``make_timestamp``: a ``TIMESTAMP`` (UTC, no time zone) from epoch microseconds."""
 
 
-def portable_month_of(at: ir.TimestampValue) -> ir.IntegerValue:
-    """The month index (``year * 12 + month - 1``) of a UTC instant, on any engine."""
-    return (at.year() * 12 + at.month() - 1).cast("int64")
-
-
 def month_of(engine: str, at: ir.TimestampValue) -> ir.IntegerValue:
     """The month index of a UTC instant, the fast way for ``engine`` (see the module notes)."""
     if engine == "duckdb":
-        return portable_month_of(make_timestamp(epoch_us(at)))
-    return portable_month_of(at)
+        return month_index_of(make_timestamp(epoch_us(at)))
+    return month_index_of(at)

@@ -5,10 +5,16 @@ which can round a half cent the wrong way: 999.90 / 12 = 83.325 is 83.32499... a
 :func:`cents` therefore divides only to get a candidate and then corrects it with exact decimal
 multiplications and comparisons, so every amount is rounded half-up to the cent exactly as the
 decimal arithmetic would.
+
+Conversion into the reporting currency has one rule, :func:`rates`: the rate in force on a day
+is the latest ``fx_rates`` row dated before it, quoted either way round. The MRR model and the
+go-to-market frame convert per month with it (:func:`convert`); the forecasts, which value deals
+at one as-of date, read the same rule for one day (:func:`factors_on`).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import ibis
@@ -157,6 +163,28 @@ def rates(fx_rates: ir.Table, months: ir.Table, currencies: ir.Table, reporting:
         rate_mul=ibis.ifelse(same, one, best.rate_mul),
         rate_div=ibis.ifelse(same, one, best.rate_div),
     )
+
+
+def factors_on(backend: ibis.BaseBackend, day: date, reporting: str) -> dict[str, Decimal]:
+    """Units of ``reporting`` per unit of each currency, at the rate in force on ``day``.
+
+    The same rule as :func:`rates` (the latest rate dated before ``day``, quoted either way
+    round) for one day: ``factor = rate_mul / rate_div``. ``reporting`` itself is 1; a currency
+    without a rate before ``day`` is absent.
+    """
+    factors = {reporting: Decimal(1)}
+    if "fx_rates" not in backend.list_tables():
+        return factors
+    fx = backend.table("fx_rates")
+    named = union_all(
+        fx.select(currency=fx.base_currency), fx.select(currency=fx.quote_currency)
+    ).distinct()
+    one_day = ibis.memtable({"month_idx": [0]}).mutate(snapshot_day=ibis.literal(day))
+    found = backend.execute(rates(fx, one_day, named, reporting))
+    for row in found.itertuples():
+        if row.rate_mul is not None and row.rate_div is not None and row.rate_mul == row.rate_mul:
+            factors.setdefault(str(row.currency), Decimal(row.rate_mul) / Decimal(row.rate_div))
+    return factors
 
 
 def check_rates(reporting: str, *needed: ir.Table) -> None:

@@ -17,6 +17,8 @@ no movement. Every amount is already rounded to the cent, so the bridge reconcil
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import ibis
 import ibis.expr.types as ir
 
@@ -25,9 +27,32 @@ from revline.model.mrr import MrrModel
 from revline.model.pieces import in_money
 from revline.model.segments import expand
 
-MOVEMENTS = ("new", "reactivation", "expansion", "contraction", "churn", "unchanged")
-#: Movement sign in the bridge: end = start + new + reactivation + expansion - contraction - churn.
-SIGNS = {"new": 1, "reactivation": 1, "expansion": 1, "contraction": -1, "churn": -1}
+
+@dataclass(frozen=True)
+class BridgeStep:
+    """One movement of the MRR bridge: the movement ``name``, its display ``label``, the
+    ``metric`` that sums it over a period and its ``sign`` in the bridge."""
+
+    name: str
+    label: str
+    metric: str
+    sign: int
+
+
+#: The MRR bridge's steps in their one order, between the starting and the ending MRR:
+#: end = start + new + reactivation + expansion - contraction - churn. The metric layer, the
+#: charts, the report and the dashboard all read this tuple.
+BRIDGE_STEPS: tuple[BridgeStep, ...] = (
+    BridgeStep("new", "New", "new_mrr", 1),
+    BridgeStep("reactivation", "Reactivation", "reactivation_mrr", 1),
+    BridgeStep("expansion", "Expansion", "expansion_mrr", 1),
+    BridgeStep("contraction", "Contraction", "contraction_mrr", -1),
+    BridgeStep("churn", "Churn", "churned_mrr", -1),
+)
+#: Movement sign in the bridge, by movement, in the bridge's order.
+SIGNS = {step.name: step.sign for step in BRIDGE_STEPS}
+#: Every movement a customer-month can have: the bridge's, and none.
+MOVEMENTS = (*SIGNS, "unchanged")
 
 
 def _late_flags(model: MrrModel, rows: ir.Table, keys: tuple[str, ...]) -> ir.Table:

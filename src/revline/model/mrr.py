@@ -34,7 +34,7 @@ from revline.model.data_end import data_end
 from revline.model.dunning import delinquent_months
 from revline.model.engine import check_engine, drop, store
 from revline.model.money import cents, check_rates, rates, times, union_all
-from revline.model.periods import month_index, months_table
+from revline.model.periods import month_index, month_index_of, months_table
 from revline.model.pieces import in_money, unit_pieces
 from revline.model.segments import (
     corrected,
@@ -245,9 +245,7 @@ def _usage_months(invoices: ir.Table, subscriptions: ir.Table, factors: ir.Table
         & invoices.usage_amount.notnull()
         & (invoices.usage_amount > 0)
     )
-    billed = billed.mutate(
-        month_idx=(billed.issued_at.year() * 12 + billed.issued_at.month() - 1).cast("int64")
-    )
+    billed = billed.mutate(month_idx=month_index_of(billed.issued_at))
     plan_of = subscriptions.select(sub_id=subscriptions.subscription_id, plan_id="plan_id")
     with_plan = billed.left_join(plan_of, billed.subscription_id == plan_of.sub_id)
     converted = with_plan.inner_join(

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
 import pandas as pd
 
 from revline.errors import ConfigError
@@ -33,8 +34,17 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 
 def month_index(day: date) -> int:
-    """The month index of a date: ``year * 12 + month - 1``."""
+    """The month index of a date: ``year * 12 + month - 1`` (the one Python form)."""
     return day.year * 12 + day.month - 1
+
+
+def month_index_of(value: ir.Value) -> ir.IntegerValue:
+    """The month index of a date or UTC instant expression, on any engine (the one Ibis form).
+
+    :func:`revline.model.engine.month_of` reads an instant faster on DuckDB through this.
+    """
+    index: ir.IntegerValue = (value.year() * 12 + value.month() - 1).cast("int64")
+    return index
 
 
 def month_start(index: int) -> date:
@@ -68,7 +78,8 @@ class Period:
         return f"{self.label} {TO_DATE.get(self.months or self.last - self.first + 1, 'to date')}"
 
 
-def _label(index: int, grain: str) -> str:
+def period_label(index: int, grain: str) -> str:
+    """The label of the ``grain`` period starting at month ``index``: 2025-07, 2025-Q3, 2025."""
     start = month_start(index)
     if grain == "month":
         return f"{start.year:04d}-{start.month:02d}"
@@ -77,17 +88,55 @@ def _label(index: int, grain: str) -> str:
     return f"{start.year:04d}"
 
 
+def prior_period(period: Period) -> str:
+    """The period of the same length just before ``period`` (the whole one, for one to date)."""
+    months = period.months or period.last - period.first + 1
+    first = period.first - months
+    grain = {3: "quarter", 12: "year"}.get(months, "month")
+    if grain != "month" and first % months:
+        grain = "month"  # not aligned on a calendar quarter or year: named by its first month
+    return period_label(first, grain)
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the quarter that contains ``day``."""
+    return month_start(month_index(day) - month_index(day) % 3)
+
+
+def add_quarters(start: date, n: int) -> date:
+    """The first day of the quarter ``n`` quarters after the one containing ``start``."""
+    return month_start(month_index(quarter_start(start)) + 3 * n)
+
+
+def quarter_label(start: date) -> str:
+    """``2025-Q3`` for the quarter containing ``start``."""
+    return period_label(month_index(start), "quarter")
+
+
+def quarters(as_of: date, h: int) -> list[date]:
+    """The starts of the ``h`` quarters from the one containing ``as_of``."""
+    first = quarter_start(as_of)
+    return [add_quarters(first, i) for i in range(h)]
+
+
+def last_full_quarter(last_day: date) -> str:
+    """The last calendar quarter that is over on ``last_day`` (inclusive), e.g. ``2025-Q4`` for
+    2025-12-31 and for 2026-02-15. ``last_day`` is the last day with data
+    (:func:`revline.model.data_end.data_end`); every default period reads this."""
+    return quarter_label(add_quarters(last_day + timedelta(days=1), -1))
+
+
 def parse_period(text: str) -> Period:
     """Parse ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` into a :class:`Period`."""
     value = text.strip()
     if m := _MONTH.match(value):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:
-            index = year * 12 + month - 1
-            return Period(_label(index, "month"), index, index)
+            index = month_index(date(year, month, 1))
+            return Period(period_label(index, "month"), index, index)
     elif m := _QUARTER.match(value):
         first = int(m[1]) * 12 + (int(m[2]) - 1) * 3
-        return Period(_label(first, "quarter"), first, first + 2)
+        return Period(period_label(first, "quarter"), first, first + 2)
     elif m := _YEAR.match(value):
         first = int(m[1]) * 12
         return Period(value, first, first + 11)
@@ -107,8 +156,8 @@ def to_date(period: Period, last: int, as_of: date | None = None) -> Period:
     months = period.last - period.first + 1
     if period.first > last:
         raise ConfigError(
-            f"Period {period.label!r} starts after the as-of month {_label(last, 'month')}: "
-            "nothing of it has happened yet.",
+            f"Period {period.label!r} starts after the as-of month "
+            f"{period_label(last, 'month')}: nothing of it has happened yet.",
             hint="Pick a period that starts by the as-of date, or a later --as-of.",
         )
     cut = period.last > last
@@ -131,7 +180,7 @@ def expand_periods(
         return [to_date(parse_period(spec or ""), last, as_of)]
     periods: dict[str, Period] = {}
     for index in range(first, last + 1):
-        label = _label(index, grain)
+        label = period_label(index, grain)
         known = periods.get(label)
         periods[label] = Period(label, known.first if known else _grain_start(index, grain), index)
     full = [Period(p.label, p.first, _grain_end(p.first, grain)) for p in periods.values()]

@@ -113,7 +113,8 @@ def make_context(wh: Warehouse, period: str | None) -> ReportContext:
     A period must be a month, quarter or year (``2025-07``, ``2025-Q4``, ``2025``), end on or
     before the last day of data and start on or after the first month with a subscription.
     """
-    from revline.scorecard import data_as_of, last_full_quarter, prior_period
+    from revline.model.data_end import data_end
+    from revline.model.periods import last_full_quarter, prior_period
 
     first = _first_month(wh)
     if first is None:
@@ -121,7 +122,7 @@ def make_context(wh: Warehouse, period: str | None) -> ReportContext:
             f"The warehouse {wh.path} has no subscriptions, so there is nothing to report.",
             hint="Load data first (revline import ..., or revline synth / revline demo).",
         )
-    as_of = data_as_of(wh)
+    as_of = data_end(wh.ibis)
     current = parse_period(period or last_full_quarter(as_of))
     months = current.last - current.first + 1
     grain = _GRAINS[months]

@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 
 from revline.errors import ConfigError
 from revline.metrics.gtm_frame import GtmSettings
-from revline.model.periods import month_index, parse_period
+from revline.model.data_end import data_end
+from revline.model.periods import last_full_quarter, month_index, parse_period
 from revline.org import OrgMap, load_org
 from revline.schema import TABLES
-from revline.scorecard import data_as_of, last_full_quarter
 from revline.warehouse import Warehouse
 from revline.web.fastpath import LRU, Prebuilt
 from revline.web.monitor import Monitor
@@ -73,7 +73,7 @@ class WebState:
         self.closed = False
         self.lock = threading.RLock()
         self.org: OrgMap = load_org(org_path)
-        self.as_of = data_as_of(self.warehouse)
+        self.as_of = data_end(self.warehouse.ibis)
         self.settings = GtmSettings(as_of=self.as_of)
         self.default_period = last_full_quarter(self.as_of)
         self.load_id = load_id(self.warehouse)

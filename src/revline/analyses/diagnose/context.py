@@ -11,7 +11,7 @@ computed once here, from the metric registry where the registry defines them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -22,9 +22,9 @@ import pandas as pd
 
 from revline.metrics.api import compute_many
 from revline.metrics.gtm_frame import GtmSettings
-from revline.model.periods import Period, month_index, month_start, parse_period
+from revline.model.data_end import data_end
+from revline.model.periods import Period, last_full_quarter, month_index, month_start, parse_period
 from revline.org import OrgMap, load_org
-from revline.scorecard import data_as_of, last_full_quarter
 from revline.warehouse import Warehouse
 
 LEAD_LOOKBACK_MONTHS = 13
@@ -54,9 +54,7 @@ class Context:
 
     @classmethod
     def build(cls, wh: Warehouse, period: str | None = None, org: OrgMap | None = None) -> Context:
-        as_of = data_as_of(wh)
-        if as_of >= datetime.now(UTC).date() - timedelta(days=1):  # no finance or deal data
-            as_of = latest_activity(wh) or as_of
+        as_of = data_end(wh.ibis)  # without finance, deals or billing: the latest activity
         chosen = parse_period(period or last_full_quarter(as_of))
         return cls(wh, chosen, as_of, org or load_org(), GtmSettings(as_of=as_of))
 
@@ -161,28 +159,6 @@ class Context:
             "sal": float(row["sal_won"] or 0) / float(row["sal"]) if row["sal"] else 0.0,
             "sql": float(row["sql_won"] or 0) / float(row["sql"]) if row["sql"] else 0.0,
         }
-
-
-#: Activity columns that date a warehouse without financials, expenses or deals.
-ACTIVITY = (
-    ("leads", "created_at"),
-    ("subscriptions", "start_at"),
-    ("churn_events", "churned_at"),
-    ("tickets", "opened_at"),
-    ("onboarding", "handoff_at"),
-    ("usage", "usage_date"),
-)
-
-
-def latest_activity(wh: Warehouse) -> date | None:
-    """The last day anything happened in the activity tables (``None`` when all are empty)."""
-    days = []
-    for table, column in ACTIVITY:
-        t = wh.table(table)
-        value = wh.ibis.execute(t[column].max())
-        if value is not None and not pd.isna(value):
-            days.append(pd.Timestamp(value).date())
-    return max(days) if days else None
 
 
 def _dec(value: object) -> Decimal:

@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from revline.analyses.diagnose import benchmarks, leads, onboarding, quality, seams, trends
+from revline.analyses.diagnose import (
+    benchmarks,
+    data_quality,
+    leads,
+    onboarding,
+    seam_findings,
+    trends,
+)
 from revline.analyses.diagnose.context import Context
 from revline.analyses.diagnose.findings import Finding, rank
 from revline.org import OrgMap
@@ -26,11 +33,11 @@ DETECTORS: Registry[Detector] = Registry("detector", hint="Omit it to run every 
 DETECTORS.register("slow_response", leads.slow_response)
 DETECTORS.register("lead_quality", leads.lead_quality)
 DETECTORS.register("poor_onboarding", onboarding.poor_onboarding)
-DETECTORS.register("leaking_seams", seams.leak_findings)
-DETECTORS.register("sla_breaches", seams.sla_findings)
+DETECTORS.register("leaking_seams", seam_findings.leak_findings)
+DETECTORS.register("sla_breaches", seam_findings.sla_findings)
 DETECTORS.register("trends", trends.trend_findings)
 DETECTORS.register("below_benchmark", benchmarks.benchmark_findings)
-DETECTORS.register("data_quality", quality.quality_findings)
+DETECTORS.register("data_quality", data_quality.quality_findings)
 
 
 @dataclass(frozen=True)
@@ -83,5 +90,5 @@ def diagnose(
         as_of=ctx.as_of.isoformat(),
         lead_window=(lead[0].date().isoformat(), lead[1].date().isoformat()),
         onboarding_window=(onb[0].date().isoformat(), onb[1].date().isoformat()),
-        findings=tuple(rank(seams.fold(found))),
+        findings=tuple(rank(seam_findings.fold(found))),
     )

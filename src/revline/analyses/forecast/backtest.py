@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -25,10 +25,11 @@ from revline.analyses.forecast.bookings import HORIZON, BookingsSettings
 from revline.analyses.forecast.contract import ForecastError
 from revline.analyses.forecast.deal_values import fx_factors
 from revline.analyses.forecast.forecasters import BookingsForecaster
-from revline.analyses.forecast.periods import add_quarters, quarter_start
 from revline.analyses.forecast.registry import BOOKINGS
 from revline.analyses.forecast.scoring import deal_scores, summarise_errors
 from revline.analyses.forecast.series import quarter_sums
+from revline.model.data_end import NoDataError, sales_bounds
+from revline.model.periods import add_quarters, quarter_start
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 
@@ -57,21 +58,12 @@ class Backtest:
 
 
 def data_bounds(wh: Warehouse) -> tuple[date, date]:
-    """First day with an opportunity, and the day after the last recorded sales event."""
-    opps = wh.table("opportunities")
-    hist = wh.table("opportunity_history")
-    row = opps.aggregate(
-        first=opps.created_at.min(), last=opps.closed_at.max(), created=opps.created_at.max()
-    ).to_pandas()
-    last_h = hist.aggregate(last=hist.changed_at.max()).to_pandas()["last"].iloc[0]
-    if pd.isna(row["first"].iloc[0]):
-        raise ForecastError(
-            "The warehouse has no opportunities with a creation date to backtest on.",
-            hint="Import opportunities (created_at) and their history first.",
-        )
-    stamps = [row["last"].iloc[0], row["created"].iloc[0], last_h]
-    last = max(pd.Timestamp(s) for s in stamps if not pd.isna(s))
-    return pd.Timestamp(row["first"].iloc[0]).date(), last.date() + timedelta(days=1)
+    """First day with an opportunity, and the day after the last recorded sales event
+    (:func:`revline.model.data_end.sales_bounds`)."""
+    try:
+        return sales_bounds(wh.ibis)
+    except NoDataError as err:
+        raise ForecastError(err.message, hint=err.hint) from None
 
 
 def as_of_dates(wh: Warehouse, start: date | None, end: date | None) -> tuple[list[date], date]:

@@ -21,8 +21,8 @@ import pandas as pd
 from revline.analyses.forecast.bookings import HORIZON, BookingsSettings
 from revline.analyses.forecast.contract import BaseForecaster, ForecastError, summarise
 from revline.analyses.forecast.deal_values import Valuer, booked, fx_factors
-from revline.analyses.forecast.periods import add_quarters, quarters
 from revline.analyses.forecast.series import full_quarters, quarter_sums
+from revline.model.periods import add_quarters, quarters
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 

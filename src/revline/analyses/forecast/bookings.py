@@ -30,8 +30,8 @@ from revline.analyses.forecast import conversion as cv
 from revline.analyses.forecast.contract import LEVELS, ForecastError
 from revline.analyses.forecast.deal_values import Valuer, booked, fx_factors
 from revline.analyses.forecast.open_deals import OPEN_DEAL_MODELS
-from revline.analyses.forecast.periods import add_quarters, quarter_start
 from revline.analyses.forecast.uncreated import NewPipeline, fit_new_pipeline
+from revline.model.periods import add_quarters, quarter_start
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 

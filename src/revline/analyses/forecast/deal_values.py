@@ -17,24 +17,15 @@ import numpy as np
 import pandas as pd
 
 from revline.analyses.forecast.contract import ForecastError
+from revline.model.money import factors_on
 from revline.model.pipeline import instant
 from revline.warehouse import Warehouse
 
 
 def fx_factors(wh: Warehouse, as_of: date, currency: str) -> dict[str, Decimal]:
-    """Units of ``currency`` per unit of each currency, at the rate in force on ``as_of``."""
-    fx = wh.table("fx_rates")
-    rows = fx.filter(fx.rate_date < as_of, fx.rate > 0).to_pandas()
-    factors: dict[str, Decimal] = {currency: Decimal(1)}
-    for base, quote, invert in (
-        ("base_currency", "quote_currency", False),
-        ("quote_currency", "base_currency", True),
-    ):
-        sub = rows[rows[quote] == currency].sort_values("rate_date")
-        for cur, grp in sub.groupby(base):
-            rate = Decimal(grp["rate"].iloc[-1])
-            factors.setdefault(str(cur), 1 / rate if invert else rate)
-    return factors
+    """Units of ``currency`` per unit of each currency, at the rate in force on ``as_of``
+    (the one FX rule, :func:`revline.model.money.factors_on`)."""
+    return factors_on(wh.ibis, as_of, currency)
 
 
 def to_reporting(frame: pd.DataFrame, factors: dict[str, Decimal], currency: str) -> np.ndarray:

@@ -44,8 +44,8 @@ from scipy.stats import norm
 
 from revline.analyses.forecast.contract import ForecastError
 from revline.analyses.forecast.deal_values import Valuer, fx_factors
-from revline.analyses.forecast.periods import add_quarters
 from revline.analyses.forecast.scoring import log_loss
+from revline.model.periods import add_quarters
 from revline.model.pipeline import instant
 from revline.synth.config import STAGES
 from revline.synth.sales import (

@@ -31,6 +31,7 @@ import pandas as pd
 from revline.model.engine import drop, store
 from revline.model.movements import movements
 from revline.model.mrr import MrrModel
+from revline.model.periods import month_index_of
 
 #: Tenure bands, in months since the first paying month: (label, first, last or None).
 TENURE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -111,7 +112,7 @@ def build_facts(model: MrrModel, backend: ibis.BaseBackend) -> Facts:
     raw = raw.filter(raw.account_id.notnull())
     monthly = raw.group_by(
         account_id=raw.account_id,
-        month_idx=(raw.usage_date.year() * 12 + raw.usage_date.month() - 1).cast("int64"),
+        month_idx=month_index_of(raw.usage_date),
     ).agg(q=raw.quantity.sum().cast("float64"))
     exprs = {
         "moves": movements(model),

@@ -21,6 +21,7 @@ from revline.analyses.forecast.registry import REVENUE
 from revline.analyses.forecast.revenue import RevenueForecaster
 from revline.analyses.forecast.revenue_peers import AutoETSMrr
 from revline.metrics.api import bridge_frame
+from revline.model.data_end import NoDataError, billing_end
 from revline.model.periods import month_index, month_start
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
@@ -32,16 +33,11 @@ METHODS = REVENUE
 
 
 def history_end(wh: Warehouse) -> date:
-    """The first day after the data: the month after the latest subscription start or invoice."""
-    subs, invoices = wh.table("subscriptions"), wh.table("invoices")
-    latest = [wh.ibis.execute(subs.start_at.max()), wh.ibis.execute(invoices.issued_at.max())]
-    known = [pd.Timestamp(x) for x in latest if x is not None and not pd.isna(x)]
-    if not known:
-        raise ForecastError(
-            "The warehouse has no subscriptions or invoices to backtest on.",
-            hint="Load billing data (or run revline synth) first.",
-        )
-    return month_start(month_index(max(known).date()) + 1)
+    """The first day after the billing history (:func:`revline.model.data_end.billing_end`)."""
+    try:
+        return billing_end(wh.ibis)
+    except NoDataError as err:
+        raise ForecastError(err.message, hint=err.hint) from None
 
 
 def as_of_dates(wh: Warehouse, end: date, warmup: int = 12, step: int = 3) -> list[date]:

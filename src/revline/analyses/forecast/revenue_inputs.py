@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from revline.analyses.forecast.retention_curves_panel import Facts, unit_state
-from revline.model.periods import month_index
+from revline.model.periods import month_index, month_index_of
 
 ARRIVAL_KINDS = ("new", "reactivation")
 
@@ -107,9 +107,7 @@ def deal_stats(facts: Facts, as_of: date) -> DealStats:
     opps = backend.table("opportunities")
     closed = opps.filter(opps.is_closed & (opps.opportunity_type == "new"))
     year_ago = month_index(as_of) - 12
-    recent = closed.filter(
-        (closed.closed_at.year() * 12 + closed.closed_at.month() - 1) >= year_ago
-    )
+    recent = closed.filter(month_index_of(closed.closed_at) >= year_ago)
     tally = backend.execute(
         recent.aggregate(closed=recent.count(), won=recent.is_won.cast("int64").sum())
     )
@@ -130,7 +128,7 @@ def deal_stats(facts: Facts, as_of: date) -> DealStats:
             "opportunity_id",
             "amount",
             "currency",
-            close_idx=(joined.closed_at.year() * 12 + joined.closed_at.month() - 1).cast("int64"),
+            close_idx=month_index_of(joined.closed_at),
             first_idx=joined.first_idx,
         ).order_by("opportunity_id")
     )

@@ -39,7 +39,7 @@ import pandas as pd
 from revline.analyses.forecast.contract import BaseForecaster, ForecastError, interval_columns
 from revline.analyses.forecast.revenue_asof import AsOfBackend, base_month
 from revline.analyses.forecast.revenue_fit import MAX_HORIZON
-from revline.model.movements import bridge
+from revline.model.movements import SIGNS, bridge
 from revline.model.mrr import build_model
 from revline.model.periods import month_start
 from revline.settings import MetricSettings
@@ -48,7 +48,7 @@ from revline.warehouse import Warehouse
 #: Months of history Baremetrics averages over.
 TRAILING = 3
 #: Bridge columns, as floats in the reporting currency.
-FLOWS = ("start", "new", "reactivation", "expansion", "contraction", "churn", "end")
+FLOWS = ("start", *SIGNS, "end")
 
 
 def known_bridge(

@@ -29,10 +29,9 @@ import numpy as np
 from revline.analyses.forecast.bookings import BookingsSettings, forecast_bookings
 from revline.analyses.forecast.contract import ForecastError
 from revline.analyses.forecast.deal_values import fx_factors, to_reporting
-from revline.analyses.forecast.periods import quarter_start
 from revline.analyses.forecast.revenue_inputs import DealStats
 from revline.analyses.forecast.revenue_sim import Stream
-from revline.model.periods import month_index
+from revline.model.periods import month_index, quarter_start
 from revline.warehouse import Warehouse
 
 _CAP = 4.0

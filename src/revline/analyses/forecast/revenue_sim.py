@@ -28,9 +28,10 @@ import numpy as np
 from scipy import stats
 
 from revline.analyses.forecast.scenarios import Levers
+from revline.model.movements import SIGNS
 
 #: The series one simulation records per month.
-SERIES = ("mrr", "new", "reactivation", "expansion", "contraction", "churn")
+SERIES = ("mrr", *SIGNS)
 #: Cells of simulated units per batch (simulations x customers), to bound memory.
 BATCH_CELLS = 4_000_000
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pandas as pd
 
 from revline.analyses.forecast.deal_values import booked, exact_total, fx_factors
-from revline.analyses.forecast.periods import add_quarters, quarter_start
+from revline.model.periods import add_quarters, quarter_start
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 

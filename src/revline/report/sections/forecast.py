@@ -14,9 +14,8 @@ import numpy as np
 from revline.analyses.forecast.backtest import backtest
 from revline.analyses.forecast.bookings import BookingsSettings, forecast_bookings
 from revline.analyses.forecast.contract import ForecastError
-from revline.analyses.forecast.periods import add_quarters, quarter_label, quarter_start
 from revline.metrics.core import display
-from revline.model.periods import month_start
+from revline.model.periods import add_quarters, month_start, quarter_label, quarter_start
 from revline.report import ReportContext, SectionContent, TableBlock, section
 
 SEED = 0

@@ -2,7 +2,8 @@
 
 Start is ``mrr`` of the prior period (a balance: its last month), end is ``mrr`` of the report
 period, and the movements are the registry's movement metrics summed over the period, so the
-waterfall reconciles exactly: end = start + new + expansion + reactivation - contraction - churn.
+waterfall reconciles exactly: end = start + new + reactivation + expansion - contraction - churn
+(the steps and their order are :data:`revline.model.movements.BRIDGE_STEPS`).
 The reading finds the movement that changed net new MRR the most and says which function's work
 (bookings or retention) drove it.
 """
@@ -10,17 +11,22 @@ The reading finds the movement that changed net new MRR the most and says which 
 from __future__ import annotations
 
 from revline.charts import arr_trend, bridge_waterfall, to_svg
+from revline.model.movements import BRIDGE_STEPS
 from revline.report.context import ReportContext
 from revline.report.readings import change_to, from_to, moved, sentence
 from revline.report.registry import Chart, Figure, SectionContent, section
 
-#: Bridge step -> (metric, sign in net new MRR, the work it reflects).
+#: The work each bridge step reflects, for the reading.
+WORK = {
+    "new": "bookings",
+    "expansion": "expansion",
+    "reactivation": "win-backs",
+    "contraction": "retention",
+    "churn": "retention",
+}
+#: Bridge step -> (metric, sign in net new MRR, the work it reflects), in the bridge's order.
 MOVES: dict[str, tuple[str, int, str]] = {
-    "new": ("new_mrr", 1, "bookings"),
-    "expansion": ("expansion_mrr", 1, "expansion"),
-    "reactivation": ("reactivation_mrr", 1, "win-backs"),
-    "contraction": ("contraction_mrr", -1, "retention"),
-    "churn": ("churned_mrr", -1, "retention"),
+    step.name: (step.metric, step.sign, WORK[step.name]) for step in BRIDGE_STEPS
 }
 NAMES = ("mrr", "net_new_mrr", "arr", *(m for m, _, _ in MOVES.values()))
 LABELS = {

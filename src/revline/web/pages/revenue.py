@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from revline.model.periods import parse_period
-from revline.scorecard import prior_period
+from revline.model.movements import BRIDGE_STEPS
+from revline.model.periods import parse_period, prior_period
 from revline.web.content import (
     chart,
     column,
@@ -22,20 +22,11 @@ from revline.web.content import (
 from revline.web.registry import Page, PageContext, register
 
 HEADLINE = ("arr", "mrr", "customers", "arpa", "net_new_mrr", "mrr_growth")
-#: The bridge's steps: (label, chart step, metric, sign) between the starting and the ending MRR.
-#: The step names are those of :data:`revline.charts.BRIDGE_STEPS`.
-STEPS = (
-    ("New", "new", "new_mrr", 1),
-    ("Reactivation", "reactivation", "reactivation_mrr", 1),
-    ("Expansion", "expansion", "expansion_mrr", 1),
-    ("Contraction", "contraction", "contraction_mrr", -1),
-    ("Churn", "churn", "churned_mrr", -1),
-)
 
 
 def revenue(ctx: PageContext) -> dict[str, Any]:
     """Headline revenue figures, the monthly ARR trend and the period's MRR bridge."""
-    names = [*HEADLINE, *(m for _, _, m, _ in STEPS)]
+    names = [*HEADLINE, *(step.metric for step in BRIDGE_STEPS)]
     frames = compute_grain(ctx, names)
     grain = grain_of(ctx.period)
     trend = frames["arr"] if grain == "month" else compute(ctx, ["arr"], "month")["arr"]
@@ -50,11 +41,12 @@ def revenue(ctx: PageContext) -> dict[str, Any]:
             "drill": drill_url(ctx, "mrr", before),
         }
     ]
-    for label, name, metric, sign in STEPS:
-        value = pick(frames[metric], ctx.period) if metric in frames else None
-        sizes.append((name, value))
-        amount = None if value is None else value * sign
-        steps.append({"step": label, "amount": amount, "drill": drill_url(ctx, metric, ctx.period)})
+    for step in BRIDGE_STEPS:  # the bridge's steps in their one order (revline.model.movements)
+        value = pick(frames[step.metric], ctx.period) if step.metric in frames else None
+        sizes.append((step.name, value))
+        amount = None if value is None else value * step.sign
+        drill = drill_url(ctx, step.metric, ctx.period)
+        steps.append({"step": step.label, "amount": amount, "drill": drill})
     sizes.append(("end", end))
     steps.append({"step": "Ending MRR", "amount": end, "drill": drill_url(ctx, "mrr", ctx.period)})
     bridge = table(
