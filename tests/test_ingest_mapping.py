@@ -135,3 +135,26 @@ def test_the_example_in_the_docs_is_a_valid_mapping(tmp_path: Path) -> None:
     assert mapping.id_prefix == "rs-"
     assert mapping.columns["account_id"].prefix == "rs-"
     assert mapping.columns["billing_interval"].unmapped == "error"
+
+
+def test_the_shape_is_checked_by_the_model_with_clear_messages(tmp_path: Path) -> None:
+    """pydantic checks the shape (revline.ingest.mapping_model); each message still names the
+    file, the key, the value received and what was expected."""
+    path = write(
+        tmp_path,
+        "table: accounts\ncsv: {sep: ';', header: maybe}\nid: [a, '@row']\n"
+        "keep_unmapped: perhaps\ncolumns:\n  name: {column: n, colour: red}\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in (
+        "csv: Unknown csv option 'sep'.",
+        "csv.header: expected true or false, got 'maybe'.",
+        "id: @row stands alone",
+        "keep_unmapped: expected true or false, got 'perhaps'.",
+        "columns.name: Unknown spec key 'colour'. Did you mean 'column'?",
+    ):
+        assert fragment in message
+    assert "has 5 problem(s)" in message

@@ -108,3 +108,21 @@ ALLOWED = {
     "web/charts.py": "renders the pages' chart specs with revline.charts",
     "web/demo.py": "the dashboard's demo mode, started by revline.demo",
 }
+
+
+def test_the_version_lives_in_one_place() -> None:
+    """``revline.__version__`` is the one copy; pyproject reads it (``dynamic``)."""
+    import tomllib
+
+    root = PACKAGE.parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    attr = project["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "revline.__version__"
+    copies = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if re.search(r"^__version__\s*=", p.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert copies == ["__init__.py"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", revline.__version__)

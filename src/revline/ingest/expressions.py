@@ -13,9 +13,9 @@ from decimal import Decimal
 from sqlglot import exp
 
 from revline.ddl import sql_type
-from revline.ingest.mapping import FALSE_WORDS, TRUE_WORDS, ColumnSpec
+from revline.ingest.mapping import ColumnSpec
+from revline.ingest.mapping_model import FALSE_WORDS, ROW_ID, TRUE_WORDS
 from revline.ingest.plan import Plan
-from revline.ingest.spec_checks import ROW_ID
 from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, try_cast
 from revline.schema import Column, Kind
 

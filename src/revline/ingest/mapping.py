@@ -1,9 +1,11 @@
 """Mapping files: how the columns of one source file become the columns of a canonical table.
 
-A mapping is YAML (docs/mappings.md). :func:`load_mapping` validates the whole file and reports
-every problem at once, so a mapping author fixes them in one pass. All YAML scalars are read as
-text (``yaml.BaseLoader``) so that ``scale: 0.01`` stays an exact decimal and a value map keeps
-the source's spelling of ``Yes`` or ``0``.
+A mapping is YAML (docs/mappings.md). :func:`load_mapping` validates the whole file (its shape
+with pydantic, :mod:`revline.ingest.mapping_model`; its fit to the schema in
+:mod:`revline.ingest.mapping_checks`) and reports every problem at once, so a mapping author
+fixes them in one pass. All YAML scalars are read as text (``yaml.BaseLoader``) so that
+``scale: 0.01`` stays an exact decimal and a value map keeps the source's spelling of ``Yes`` or
+``0``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,6 @@ from revline.errors import ConfigError
 from revline.ingest.mapping_checks import check_mapping
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
-TRUE_WORDS = frozenset({"true", "yes", "on", "1", "t", "y"})
-FALSE_WORDS = frozenset({"false", "no", "off", "0", "f", "n"})
-UNMAPPED_CHOICES = ("keep", "null", "error")
 
 
 @dataclass(frozen=True)
@@ -117,13 +116,3 @@ def parse_mapping(data: object, origin: str) -> Mapping:
             hint="Fix each problem listed; docs/mappings.md describes every key.",
         )
     return mapping
-
-
-def parse_bool(text: str) -> bool | None:
-    """``True``/``False`` for the spellings revline accepts as booleans, else ``None``."""
-    low = text.strip().lower()
-    if low in TRUE_WORDS:
-        return True
-    if low in FALSE_WORDS:
-        return False
-    return None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from revline.errors import ConfigError, SourceFileError, closest
 from revline.ingest.mapping import ColumnSpec, Mapping
-from revline.ingest.spec_checks import ROW_ID
+from revline.ingest.mapping_model import ROW_ID
 from revline.schema import Table
 
 

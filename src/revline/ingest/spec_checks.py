@@ -1,18 +1,22 @@
 """Validation of one column spec of a mapping file against the canonical column it feeds.
 
-Part of :mod:`revline.ingest.mapping_checks`: problems are appended to a list, never raised, so
-that a mapping author sees every problem of the file at once.
+Part of :mod:`revline.ingest.mapping_checks`: the spec's shape is pydantic's
+(:class:`~revline.ingest.mapping_model.SpecModel`); what fits the column's type is checked here.
+Problems are appended to a list, never raised, so that a mapping author sees every problem of
+the file at once.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
+from pydantic import ValidationError
 
 from revline.errors import unknown
+from revline.ingest.mapping_model import UNMAPPED_CHOICES, SpecModel, parse_bool, problems_of
 from revline.schema import Column, Kind
 from revline.schema.core import MONEY_SCALE
 from revline.schema.enums import CURRENCIES
@@ -20,26 +24,16 @@ from revline.schema.enums import CURRENCIES
 if TYPE_CHECKING:
     from revline.ingest.mapping import ColumnSpec
 
-#: ``id: "@row"``: the 1-based data row number is the source id, for files with no id.
-ROW_ID = "@row"
-SPEC_KEYS = ("column", "value", "format", "values", "unmapped", "prefix", "scale", "round")
 NUMERIC = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
 TIMES = (Kind.DATE, Kind.TIMESTAMP)
-
-
-def text_value(data: dict[str, Any], key: str, problems: list[str]) -> str | None:
-    """The text value of ``key`` (``None`` when absent); a list or mapping is a problem."""
-    value = data.get(key)
-    if value is None or isinstance(value, str):
-        return value
-    problems.append(f"{key}: expected a single value, got {value!r}.")
-    return None
 
 
 def check_spec(
     where: str, raw: object, col: Column | None, id_prefix: str, problems: list[str]
 ) -> ColumnSpec | None:
-    from revline.ingest.mapping import NULL_WORDS, UNMAPPED_CHOICES, ColumnSpec
+    """The spec of the column at ``where``: its shape by :class:`SpecModel`, then each value
+    against the canonical column ``col`` (``None`` when the column is unknown)."""
+    from revline.ingest.mapping import NULL_WORDS, ColumnSpec
 
     if isinstance(raw, str):
         return ColumnSpec(column=raw)
@@ -47,38 +41,33 @@ def check_spec(
         problems.append(f"{where}: expected a source column name or a spec, got {raw!r}.")
         return None
     before = len(problems)
-    for key in raw:
-        if key not in SPEC_KEYS:
-            problems.append(f"{where}: " + unknown("spec key", str(key), SPEC_KEYS))
-    if ("column" in raw) == ("value" in raw):
-        problems.append(f"{where}: give exactly one of `column` (source column) or `value`.")
-    fmt = text_value(raw, "format", problems)
-    if fmt is not None:
-        _check_format(where, fmt, col, problems)
-    values = _check_values(where, raw.get("values"), col, problems)
-    unmapped = text_value(raw, "unmapped", problems) or "keep"
-    if unmapped not in UNMAPPED_CHOICES:
-        problems.append(f"{where}.unmapped: " + unknown("choice", unmapped, UNMAPPED_CHOICES))
-    prefix = raw.get("prefix")
-    if prefix is not None and not isinstance(prefix, str):
-        problems.append(f"{where}.prefix: expected text, got {prefix!r}.")
-    elif prefix == "true":
-        prefix = id_prefix  # `prefix: true` reuses the mapping's id_prefix
-    scale = _check_scale(where, text_value(raw, "scale", problems), col, problems)
-    places = _check_round(where, text_value(raw, "round", problems), col, problems)
-    constant = text_value(raw, "value", problems)
-    if constant in NULL_WORDS:
-        constant = None
+    try:
+        spec = SpecModel.model_validate(raw)
+    except ValidationError as err:
+        problems.extend(problems_of(err, SpecModel, where))
+        # the values pydantic did accept, so the column checks below still run on them
+        valid = {str(k): v for k, v in raw.items() if str(k) in SpecModel.model_fields}
+        spec = SpecModel.model_construct(None, **_texts(valid))
+    if spec.format is not None:
+        _check_format(where, spec.format, col, problems)
+    values = _check_values(where, spec.values, col)
+    if values is not None and col is not None:
+        for target in {v for v in values.values() if v is not None}:
+            _check_constant(f"{where}.values", target, col, problems)
+    prefix = id_prefix if spec.prefix == "true" else spec.prefix  # `prefix: true`: id_prefix
+    scale = _check_scale(where, spec.scale, col, problems)
+    places = _check_round(where, spec.round, col, problems)
+    constant = None if spec.value in NULL_WORDS else spec.value
     if constant is not None and col is not None:
         _check_constant(where, constant, col, problems)
     if len(problems) > before:
         return None
     return ColumnSpec(
-        column=text_value(raw, "column", problems),
+        column=spec.column,
         constant=constant,
-        format=fmt,
+        format=spec.format,
         values=values,
-        unmapped=unmapped,
+        unmapped=spec.unmapped,
         prefix=prefix,
         scale=scale,
         round=places,
@@ -105,23 +94,26 @@ def _check_format(where: str, fmt: str, col: Column | None, problems: list[str])
         problems.append(f"{where}.format: {fmt!r} has no % directive (e.g. %Y-%m-%d).")
 
 
+def _texts(raw: dict[str, object]) -> dict[str, object]:
+    """The text values of ``raw`` (and ``values`` when it is a map of texts)."""
+    out: dict[str, object] = {k: v for k, v in raw.items() if isinstance(v, str)}
+    values = raw.get("values")
+    if isinstance(values, dict) and all(isinstance(v, str) for v in values.values()):
+        out["values"] = values
+    if out.get("unmapped") not in UNMAPPED_CHOICES:
+        out.pop("unmapped", None)
+    return out
+
+
 def _check_values(
-    where: str, values: object, col: Column | None, problems: list[str]
+    where: str, values: dict[str, str] | None, col: Column | None
 ) -> dict[str, str | None] | None:
+    """The value map with the spellings of empty as ``None``."""
     from revline.ingest.mapping import NULL_WORDS
 
-    if values is None:
+    if not isinstance(values, dict):
         return None
-    if not isinstance(values, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in values.items()
-    ):
-        problems.append(f"{where}.values: expected source value: canonical value pairs.")
-        return None
-    out = {k: (None if v in NULL_WORDS else v) for k, v in values.items()}
-    if col is not None:
-        for target in {v for v in out.values() if v is not None}:
-            _check_constant(f"{where}.values", target, col, problems)
-    return out
+    return {k: (None if v in NULL_WORDS else v) for k, v in values.items()}
 
 
 def _check_round(
@@ -163,8 +155,6 @@ def _check_scale(
 
 def _check_constant(where: str, value: str, col: Column, problems: list[str]) -> None:
     """A constant or value-map target must be valid for the column's declaration."""
-    from revline.ingest.mapping import parse_bool
-
     if col.enum is not None and value not in col.enum:
         problems.append(f"{where}: " + unknown(f"{col.name} value", value, col.enum))
     elif col.currency and value.upper() not in CURRENCIES:
