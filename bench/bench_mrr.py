@@ -62,7 +62,7 @@ def machine() -> str:
     kib = int(Path("/proc/meminfo").read_text().split()[1])
     load = Path("/proc/loadavg").read_text().split()[0]
     cores = len(os.sched_getaffinity(0))
-    return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} at the start"
+    return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} when written"
 
 
 def warehouse_path(company: str, accounts: int, months: int) -> Path:
