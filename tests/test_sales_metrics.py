@@ -67,6 +67,17 @@ def test_win_rate_cycle_and_deal_size(q2: dict[str, float]) -> None:
     assert q2["bookings"] == 30_000
 
 
+def test_deal_counts(company: Warehouse) -> None:
+    got = compute_many(
+        ["deals_won", "deals_closed"], Q2, warehouse=company, settings=GtmSettings(as_of=AS_OF)
+    )
+    assert got["deals_won"]["value"].tolist() == [2]  # o1, o2 (renewal o7 excluded)
+    assert got["deals_closed"]["value"].tolist() == [4]  # o1, o2 won; o3, o4 lost
+    # the win rate is their ratio
+    owners = split(company, "deals_won", "owner")
+    assert sum(owners.values()) == 2
+
+
 def test_reps_and_quota(q2: dict[str, float]) -> None:
     # sales employees in post on 2025-06-30: e1, e6 (e4 left in May, e5 starts in July)
     assert q2["deals_per_rep"] == 1.0  # 2 won / 2 reps

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Compute, Frame, Metric
+from revline.metrics.core import MRR_TABLES, Benchmark, Compute, Cumulative, Frame, Measure, Metric
 from revline.model.money import CENTS
 
 
@@ -91,7 +91,7 @@ def _compute(which: str) -> Compute:
 def _declare(name: str, description: str, formula: str) -> Metric:
     return Metric(
         name=name,
-        kind="ratio",
+        kind=Cumulative(Measure(formula, "ratio"), None),
         description=description
         + " One row per cohort (first paying month, selected by the period) and months since "
         "start.",
@@ -105,6 +105,7 @@ def _declare(name: str, description: str, formula: str) -> Metric:
             band="curves that flatten (a cohort that stops shrinking) are the goal; compare "
             "each cohort with the ones before it",
             source="common SaaS cohort analysis practice (e.g. a16z, '16 startup metrics')",
+            year=2015,
         ),
     )
 

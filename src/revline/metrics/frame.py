@@ -12,12 +12,14 @@ import ibis.expr.types as ir
 
 from revline.errors import ConfigError, unknown
 from revline.metrics.channel import account_channels
-from revline.metrics.core import Frame
+from revline.metrics.core import MRR_BREAKDOWNS, Frame
 from revline.model.movements import movements
 from revline.model.mrr import MrrModel
 from revline.model.periods import expand_periods, periods_table
 
-BREAKDOWNS = ("segment", "region", "industry", "plan", "channel")
+BREAKDOWNS = MRR_BREAKDOWNS
+#: (dimension, value) pairs a frame's facts are restricted to.
+Filters = tuple[tuple[str, str], ...]
 #: Label for customers whose breakdown value is empty.
 NONE_LABEL = "(none)"
 
@@ -37,17 +39,30 @@ def _with_group(table: ir.Table, model: MrrModel, by: str | None) -> ir.Table:
     )
 
 
-def build_frame(model: MrrModel, period: str | None, by: str | None) -> Frame:
-    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``."""
-    if by is not None and by not in BREAKDOWNS:
-        raise ConfigError(
-            unknown("breakdown", by, BREAKDOWNS), hint="Break a metric down by one of these."
-        )
-    keys = ("account_id", "plan_id") if by == "plan" else ("account_id",)
+def _filtered(table: ir.Table, model: MrrModel, filters: Filters) -> ir.Table:
+    """``table`` restricted to the rows whose dimensions have the values of ``filters``."""
+    for dim, value in filters:
+        grouped = _with_group(table, model, dim)
+        table = grouped.filter(grouped[dim] == value).drop(dim)
+    return table
+
+
+def build_frame(
+    model: MrrModel, period: str | None, by: str | None, filters: Filters = ()
+) -> Frame:
+    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``,
+    over the units whose dimensions match ``filters`` ((dimension, value) pairs)."""
+    for dim in (by, *(d for d, _ in filters)):
+        if dim is not None and dim not in BREAKDOWNS:
+            raise ConfigError(
+                unknown("breakdown", dim, BREAKDOWNS), hint="Break a metric down by one of these."
+            )
+    plans = by == "plan" or any(d == "plan" for d, _ in filters)
+    keys = ("account_id", "plan_id") if plans else ("account_id",)
     periods = expand_periods(period, model.first_idx, model.last_idx, model.settings.as_of)
-    cm = _with_group(model.customer_months(keys), model, by)
-    moves = _with_group(movements(model, keys), model, by)
-    return Frame(model, periods_table(periods), by, keys, cm, moves)
+    cm = _with_group(_filtered(model.customer_months(keys), model, filters), model, by)
+    moves = _with_group(_filtered(movements(model, keys), model, filters), model, by)
+    return Frame(model, periods_table(periods), by, keys, cm, moves, filters=tuple(filters))
 
 
 def at_period_end(frame: Frame) -> ir.Table:

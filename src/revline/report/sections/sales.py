@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from revline.charts import bar_chart, line_chart, to_svg
+from revline.metrics.api import get_metric
 from revline.report.context import ReportContext
 from revline.report.readings import change_phrase, change_to, moved, points, sentence, show
 from revline.report.registry import Chart, Figure, SectionContent, TableBlock, section
@@ -22,7 +23,6 @@ HEADLINE: dict[str, tuple[str, str]] = {
     "quota_attainment": ("Quota attainment", "ratio"),
     "pipeline_coverage": ("Pipeline coverage", "multiple"),
 }
-COVERAGE_BENCHMARK = 3.0  # the scorecard's green threshold (common SaaS practice)
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -51,12 +51,13 @@ def reading(now: dict[str, float | None], before: dict[str, float | None], grain
                 f"{show(size_now, 'currency')}: deal size, not volume, moved it"
             )
     coverage = now["pipeline_coverage"]
-    if coverage is not None:
-        side = "below" if coverage < COVERAGE_BENCHMARK else "at or above"
+    benchmark = get_metric("pipeline_coverage").benchmark  # the registry's, as the scorecard
+    if coverage is not None and benchmark is not None and benchmark.green is not None:
+        side = "at or above" if benchmark.status(coverage) == "green" else "below"
         risk = "next period's number is at risk" if side == "below" else "it supports the plan"
         parts.append(
             f"pipeline coverage of {show(coverage, 'multiple')} is {side} the "
-            f"{COVERAGE_BENCHMARK:.0f}x benchmark: {risk}"
+            f"{benchmark.green:g}x benchmark: {risk}"
         )
     return sentence(*parts)
 
