@@ -73,9 +73,19 @@ def test_deal_counts(company: Warehouse) -> None:
     )
     assert got["deals_won"]["value"].tolist() == [2]  # o1, o2 (renewal o7 excluded)
     assert got["deals_closed"]["value"].tolist() == [4]  # o1, o2 won; o3, o4 lost
-    # the win rate is their ratio
+    # the win rate is their ratio, and the report's deals won (bookings / average deal size
+    # before issue 12) is the same figure
     owners = split(company, "deals_won", "owner")
     assert sum(owners.values()) == 2
+    q2 = compute_many(
+        ["bookings", "avg_deal_size", "win_rate"],
+        Q2,
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+    )
+    bookings, size = (float(q2[n]["value"].iloc[0]) for n in ("bookings", "avg_deal_size"))
+    assert got["deals_won"]["value"].iloc[0] == round(bookings / size) == 2
+    assert float(q2["win_rate"]["value"].iloc[0]) == 2 / 4
 
 
 def test_reps_and_quota(q2: dict[str, float]) -> None:

@@ -25,15 +25,14 @@ HEADLINE: dict[str, tuple[str, str]] = {
 }
 
 
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
+#: Read by the reading but not shown as a tile: the declared count of deals won.
+READ = ("deals_won",)
 
 
 def reading(now: dict[str, float | None], before: dict[str, float | None], grain: str) -> str:
     """Bookings' move, split into deal count and deal size, then coverage against 3x."""
     head = change_to("bookings", now["bookings"], before["bookings"], "currency", grain)
-    deals_now = _ratio(now["bookings"], now["avg_deal_size"])
-    deals_before = _ratio(before["bookings"], before["avg_deal_size"])
+    deals_now, deals_before = now["deals_won"], before["deals_won"]
     size_now, size_before = now["avg_deal_size"], before["avg_deal_size"]
     parts = [head]
     if deals_now and deals_before and size_now and size_before:
@@ -64,9 +63,9 @@ def reading(now: dict[str, float | None], before: dict[str, float | None], grain
 
 def build(ctx: ReportContext) -> SectionContent:
     """Sales figures, bookings and win-rate trends, and win rate by segment."""
-    ctx.metrics(list(HEADLINE))
-    now = {n: ctx.value(n) for n in HEADLINE}
-    before = {n: ctx.value(n, ctx.prior) for n in HEADLINE}
+    ctx.metrics([*HEADLINE, *READ])
+    now = {n: ctx.value(n) for n in (*HEADLINE, *READ)}
+    before = {n: ctx.value(n, ctx.prior) for n in (*HEADLINE, *READ)}
     tiles = tuple(
         Figure(label, now[n], unit, n, before[n]) for n, (label, unit) in HEADLINE.items()
     )
@@ -115,5 +114,5 @@ section(
     "Sales",
     order=50,
     description="Bookings, win rate, deal size, cycle, attainment and coverage.",
-    needs=(*((name, None) for name in HEADLINE), ("win_rate", "segment")),
+    needs=(*((name, None) for name in (*HEADLINE, *READ)), ("win_rate", "segment")),
 )(build)
