@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 from collections.abc import Mapping, Sequence
@@ -218,6 +219,8 @@ def declaration(name: str) -> dict[str, Any]:
     m = get_metric(name)
     owner = load_org().metric_owner(m.name, m.owner)
     code = inspect.unwrap(m.compute)
+    while isinstance(code, functools.partial):  # a family's shared builder with its argument
+        code = code.func
     try:
         file = inspect.getsourcefile(code) or ""
         line = inspect.getsourcelines(code)[1]

@@ -13,6 +13,8 @@ joined and left inside the period.
 
 from __future__ import annotations
 
+from functools import partial
+
 import ibis
 import ibis.expr.types as ir
 
@@ -142,7 +144,7 @@ def _metric(name: str, description: str, formula: str, benchmark: Benchmark) -> 
         grain="period",
         owner="customer_success",
         tables=MRR_TABLES,
-        compute=lambda frame: _ratio(frame, name),
+        compute=partial(_ratio, which=name),
         benchmark=benchmark,
     )
 
