@@ -28,8 +28,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fixtures.mrr.rows import load
-from revline.errors import ConfigError
-from revline.metrics import REGISTRY
+from revline.metrics import REGISTRY, supports
+from revline.metrics.core import evaluate
 from revline.metrics.frame import BREAKDOWNS, build_frame
 from revline.metrics.gtm_frame import GTM_BREAKDOWNS, GtmSettings, build_gtm_frame
 from revline.model import build_model
@@ -40,7 +40,9 @@ AS_OF = date(2025, 6, 30)
 MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(18)]  # 2024-01 .. 2025-06
 SETTINGS = GtmSettings(as_of=AS_OF)
 ADDITIVE = sorted(
-    name for name, m in REGISTRY.items() if m.kind == "simple" and m.unit in ("currency", "count")
+    name
+    for name, m in REGISTRY.items()
+    if m.kind_name == "simple" and m.unit in ("currency", "count")
 )
 #: (metric, breakdown) pairs that are not sums over disjoint groups, with the reason above.
 NOT_ADDITIVE = {(name, "plan") for name in ADDITIVE if REGISTRY[name].unit == "count"}
@@ -168,15 +170,14 @@ def companies(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 def _values(
     con: ibis.BaseBackend, frame: object, names: list[str], by: str | None
 ) -> tuple[pd.DataFrame, set[str]]:
-    """``metric``, ``period``, ``group`` and ``value`` of the metrics ``frame`` supports; and
-    the names of those metrics."""
+    """``metric``, ``period``, ``group`` and ``value`` of the metrics that declare breakdown
+    ``by``; and the names of those metrics."""
     parts = []
     supported = set()
     for name in names:
-        try:
-            t = REGISTRY[name].compute(frame)
-        except ConfigError:  # a breakdown the metric does not support
+        if not supports(name, by):  # the declaration says which breakdowns a metric has
             continue
+        t = evaluate(REGISTRY[name], frame, REGISTRY)
         supported.add(name)
         group = t[by].cast("string") if by else ibis.literal("")
         parts.append(

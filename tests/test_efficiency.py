@@ -62,6 +62,14 @@ def test_sm_spend_new_customers_and_cac(company: Warehouse) -> None:
     assert cac == Decimal("11333.33")
 
 
+def test_gross_margin(company: Warehouse) -> None:
+    # (800 + 960 + 1,120) / (1,000 + 1,200 + 1,400) = 2,880 / 3,600 (module docstring)
+    assert value(company, "gross_margin") == pytest.approx(0.8)
+    # a period without financials falls back to the gross_margin setting
+    frame = compute("gross_margin", "2024-Q1", warehouse=company, settings=GtmSettings(as_of=AS_OF))
+    assert frame["value"].tolist() == [pytest.approx(GtmSettings().gross_margin)]
+
+
 def test_cac_payback_ratio_and_magic_number(company: Warehouse) -> None:
     # CAC / (new MRR per customer x margin) = 34,000 / (1,500 x 0.8) = 28.333 months
     assert value(company, "cac_payback_months") == pytest.approx(34_000 / 1_200)
@@ -260,7 +268,8 @@ def test_the_catalogue_checks_the_frame_kind() -> None:
     from revline.metrics import validate_catalogue
 
     bad = replace(REGISTRY["cac"], frame="ledger")
-    problems = validate_catalogue([bad])
+    # checked within the catalogue, where its inputs (sm_spend, new_customers) are declared
+    problems = validate_catalogue([bad if m.name == "cac" else m for m in REGISTRY.values()])
     assert [str(p) for p in problems] == [
         "cac: frame 'ledger' is unknown. Fix: Use one of mrr, gtm."
     ]

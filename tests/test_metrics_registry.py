@@ -20,10 +20,13 @@ from revline.metrics import (
     ALL_METRICS,
     REGISTRY,
     Benchmark,
+    Derived,
+    Simple,
     explain,
     get_metric,
     validate_catalogue,
 )
+from revline.metrics.oracles import ORACLES
 from revline.org import default_org_path, load_org, parse_org
 
 REQUIRED = {
@@ -79,12 +82,13 @@ def test_every_problem_is_reported_at_once_with_its_fix() -> None:
     nrr = REGISTRY["nrr"]
     broken = [
         replace(nrr, name="nrr_bad", owner="salse", description=" ", tables=("subscriptons",)),
-        replace(nrr, name="grr_bad", formula="", unit="", benchmark=Benchmark("", "")),
+        replace(nrr, name="grr_bad", formula="", unit="", benchmark=Benchmark("", "", 2024)),
         replace(nrr, name="odd", kind="weird", grain="fortnight"),  # type: ignore[arg-type]
         nrr,
         nrr,
     ]
-    text = [str(p) for p in validate_catalogue(broken)]
+    # value tests are checked in test_a_broken_catalogue_reports_each_problem
+    text = [str(p) for p in validate_catalogue(broken) if "value test" not in p.problem]
     assert any(
         "nrr_bad: owner 'salse' is not a function of the org map (did you mean 'sales'?)." in t
         for t in text
@@ -101,6 +105,47 @@ def test_every_problem_is_reported_at_once_with_its_fix() -> None:
     assert any(t == "nrr: is declared 2 times. Fix: Declare each metric once." for t in text)
     assert all(" Fix: " in t for t in text)
     assert len(text) == 9
+
+
+def test_a_broken_catalogue_reports_each_problem() -> None:
+    """Missing input, cycle, a unit that does not follow from the kind, an unknown owner, no
+    value test, an undeclared breakdown and a malformed benchmark: all reported at once."""
+    r = REGISTRY
+    broken = [
+        *(m for m in r.values() if m.name not in ("arr", "cac", "ltv_cac", "cac_ratio")),
+        replace(r["arr"], kind=Derived(("mrr", "mmr"), "mrr x 12")),  # missing input
+        replace(r["cac"], kind=Derived(("sm_spend", "cac_payback_months"), "x")),  # a cycle
+        replace(r["cac_ratio"], unit="currency"),  # new_arr / sm_spend: currency / currency
+        replace(r["ltv_cac"], owner="finanse", breakdowns=("segment", "colour")),
+        replace(r["mrr"], name="mrr_twice", kind=Simple("MRR", "balance")),  # no value test
+        replace(
+            r["win_rate"],
+            name="win_rate_bad",
+            benchmark=Benchmark("b", "s", 24, green=0.2, amber=0.3),
+        ),
+    ]
+    oracles = {**ORACLES, "win_rate_bad": "tests/test_sales_metrics.py::test_deal_counts"}
+    text = [str(p) for p in validate_catalogue(broken, oracles=oracles)]
+    expected = [
+        "arr: reads input 'mmr', which is not in the registry (did you mean 'mrr'?).",
+        "cac_payback_months: is on a dependency cycle: cac_payback_months -> cac -> "
+        "cac_payback_months.",
+        "cac_ratio: unit 'currency' does not follow from its kind: a ratio of currency to "
+        "currency is ratio or multiple.",
+        "ltv_cac: owner 'finanse' is not a function of the org map",
+        "ltv_cac: breakdown 'colour' is not one its gtm frame computes",
+        "ltv_cac: declares breakdowns colour that its input 'ltv' does not support.",
+        "ltv_cac: declares breakdowns colour that its input 'cac' does not support.",
+        "mrr_twice: has no value test",
+        "win_rate_bad: names value test tests/test_sales_metrics.py::test_deal_counts, whose "
+        "file never names 'win_rate_bad'.",
+        "win_rate_bad: benchmark year 24 is not a year.",
+        "win_rate_bad: benchmark (company): green 0.2 is not beyond amber 0.3",
+    ]
+    for start in expected:
+        assert any(t.startswith(start) for t in text), (start, text)
+    assert all(" Fix: " in t for t in text)
+    assert len(text) == len(expected)
 
 
 def test_explain_prints_the_declaration() -> None:
@@ -183,3 +228,46 @@ def test_cli_rows_drill_down_to_the_figure(tmp_path: Path, revline_cli: CliRunne
     assert round(frame["amount"].sum(), 2) == 240.00
     refused = revline_cli("metrics", "rows", "win_rate", *common)
     assert refused.exit_code == 2 and "has no customer-month drill-down" in refused.stderr
+
+
+ROOT = Path(__file__).resolve().parent.parent
+DECLARATION_KEYS = {
+    "name",
+    "kind",
+    "inputs",
+    "description",
+    "formula",
+    "unit",
+    "grain",
+    "frame",
+    "breakdowns",
+    "filters",
+    "owner",
+    "benchmark",
+    "tables",
+    "code",
+    "test",
+}
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_explain_json_gives_the_whole_declaration(name: str, revline_cli: CliRunnerFn) -> None:
+    import json
+
+    result = revline_cli("metrics", "explain", name, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    metric = REGISTRY[name]
+    assert set(doc) == DECLARATION_KEYS
+    assert doc["kind"]["name"] == metric.kind_name
+    assert doc["inputs"] == list(metric.inputs) and doc["breakdowns"] == list(metric.breakdowns)
+    assert doc["owner"]["function"] in load_org().functions and doc["owner"]["executive"]
+    if metric.benchmark is not None:
+        assert {"direction", "green", "amber", "band", "source", "year"} <= set(doc["benchmark"])
+    # the code location points at the function that builds the metric's expression
+    source = (ROOT / doc["code"]["file"]).read_text().splitlines()
+    line = source[doc["code"]["line"] - 1]
+    assert "def " in line or "lambda" in line, (doc["code"], line)
+    # and the value test exists
+    file, _, function = doc["test"].partition("::")
+    assert f"def {function}(" in (ROOT / file).read_text()

@@ -77,10 +77,17 @@ def test_sales_reading_splits_volume_from_deal_size() -> None:
     before = {
         "bookings": 100_000.0,
         "avg_deal_size": 10_000.0,
+        "deals_won": 10.0,
         "win_rate": 0.3,
         "pipeline_coverage": 3.5,
     }
-    volume = {**before, "bookings": 50_000.0, "win_rate": 0.2, "pipeline_coverage": 2.0}
+    volume = {
+        **before,
+        "bookings": 50_000.0,
+        "deals_won": 5.0,
+        "win_rate": 0.2,
+        "pipeline_coverage": 2.0,
+    }
     text = sales.reading(volume, before, "quarter")
     assert "on 5 deals won against 10" in text and "volume, not deal size" in text
     assert "below the 3x benchmark" in text

@@ -67,6 +67,27 @@ def test_win_rate_cycle_and_deal_size(q2: dict[str, float]) -> None:
     assert q2["bookings"] == 30_000
 
 
+def test_deal_counts(company: Warehouse) -> None:
+    got = compute_many(
+        ["deals_won", "deals_closed"], Q2, warehouse=company, settings=GtmSettings(as_of=AS_OF)
+    )
+    assert got["deals_won"]["value"].tolist() == [2]  # o1, o2 (renewal o7 excluded)
+    assert got["deals_closed"]["value"].tolist() == [4]  # o1, o2 won; o3, o4 lost
+    # the win rate is their ratio, and the report's deals won (bookings / average deal size
+    # before issue 12) is the same figure
+    owners = split(company, "deals_won", "owner")
+    assert sum(owners.values()) == 2
+    q2 = compute_many(
+        ["bookings", "avg_deal_size", "win_rate"],
+        Q2,
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+    )
+    bookings, size = (float(q2[n]["value"].iloc[0]) for n in ("bookings", "avg_deal_size"))
+    assert got["deals_won"]["value"].iloc[0] == round(bookings / size) == 2
+    assert float(q2["win_rate"]["value"].iloc[0]) == 2 / 4
+
+
 def test_reps_and_quota(q2: dict[str, float]) -> None:
     # sales employees in post on 2025-06-30: e1, e6 (e4 left in May, e5 starts in July)
     assert q2["deals_per_rep"] == 1.0  # 2 won / 2 reps

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import CliRunnerFn
 from fixtures.gtm.company import AS_OF, build
+from revline.metrics import REGISTRY
 from revline.metrics.gtm_frame import GtmSettings
 from revline.model.periods import last_full_quarter, parse_period, prior_period
 from revline.scorecard import HEADLINES, Headline, _status
@@ -25,7 +26,8 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 def test_status_rules() -> None:
     payback = next(h for h in HEADLINES if h.metric == "cac_payback_months")
-    assert _status(payback, 10, None)[0] == "green"  # < 12 months
+    assert _status(payback, 10, None)[0] == "green"  # <= 12 months (the registry's benchmark)
+    assert _status(payback, 12, None)[0] == "green"  # at the threshold (was amber below PR 12)
     assert _status(payback, 18, None)[0] == "amber"
     assert _status(payback, 30, None)[0] == "red"
     ltv = next(h for h in HEADLINES if h.metric == "ltv_cac")
@@ -37,6 +39,16 @@ def test_status_rules() -> None:
     assert _status(Headline("arr", "ARR"), 5.0, 0.95) == ("amber", "target amber")
     assert _status(Headline("arr", "ARR"), 5.0, None)[0] == "n/a"
     assert _status(ratio, None, None)[0] == "n/a"
+    # NRR: green from 110% (the registry's band; the scorecard had 120%), red below 100%
+    nrr = next(h for h in HEADLINES if h.metric == "nrr")
+    assert [_status(nrr, v, None)[0] for v in (1.15, 1.05, 0.95)] == ["green", "amber", "red"]
+    # GRR by segment reads the segment's thresholds
+    smb = next(h for h in HEADLINES if h.segment == "smb")
+    enterprise = next(h for h in HEADLINES if h.segment == "enterprise")
+    assert _status(smb, 0.86, None)[0] == "green" and _status(enterprise, 0.86, None)[0] == "red"
+    # every rated headline reads its metric's benchmark from the registry
+    for h in HEADLINES:
+        assert h.benchmark is REGISTRY[h.metric].benchmark
 
 
 def test_periods() -> None:
@@ -63,7 +75,7 @@ def test_scorecard_on_the_hand_built_company(company: Warehouse) -> None:
     assert cac.attainment == pytest.approx(10_000 / 11_333.33)
     payback = lines[("cac_payback_months", "CAC payback")]
     assert payback.value == pytest.approx(28.333, abs=0.001) and payback.status == "red"
-    assert payback.benchmark == "< 12 months" and payback.source
+    assert payback.benchmark == "green <= 12 months, amber <= 24 months" and payback.source
     win = lines[("win_rate", "Win rate")]
     assert win.value == 0.5 and win.status == "green" and win.prior == 1.0  # o8 won in Q1
     assert win.change == -0.5

@@ -2,9 +2,10 @@
 
 :func:`scorecard` returns the scorecard as data; ``revline scorecard`` only renders it.
 
-**Status rule** (red / amber / green). Each line gets a benchmark status from its band
-(:data:`HEADLINES`: green at or beyond the green threshold, amber at or beyond the amber one,
-red otherwise; LTV:CAC above 5 is amber for under-investment) and, when the ``targets`` table
+**Status rule** (red / amber / green). Each line gets a benchmark status from its metric's
+benchmark in the registry (:meth:`revline.metrics.core.Benchmark.status`: green at or beyond
+the green threshold, amber at or beyond the amber one, red otherwise; LTV:CAC above 5 is amber
+for under-investment; GRR by segment reads the segment's thresholds) and, when the ``targets`` table
 has a target for the metric and period, a target status from attainment (green at 100% or more,
 amber from 90%, red below). The line's status is the worse of the two; a line with neither, or
 without a value, is ``n/a``.
@@ -34,6 +35,7 @@ import ibis
 import pandas as pd
 
 from revline.metrics.api import compute_many, get_metric
+from revline.metrics.core import Benchmark, display
 from revline.metrics.gtm_frame import GtmSettings
 from revline.model.data_end import data_end
 from revline.model.periods import (
@@ -55,79 +57,57 @@ STATUSES = ("green", "amber", "red", "n/a")
 
 @dataclass(frozen=True)
 class Headline:
-    """A headline metric and its benchmark band: thresholds in the metric's unit."""
+    """A headline line: the metric, its label, and the segment for a per-segment line. Its
+    benchmark (direction and thresholds) is the metric's, from the registry."""
 
     metric: str
     label: str
-    higher_is_better: bool = True
-    green: float | None = None
-    amber: float | None = None
-    ceiling: float | None = None  # above it, amber (LTV:CAC > 5: under-investment)
-    band: str = ""
-    source: str = ""
     segment: str | None = None
 
+    @property
+    def benchmark(self) -> Benchmark | None:
+        return get_metric(self.metric).benchmark
 
-BVP = "Bessemer Venture Partners, State of the Cloud"
-KEYBANC = "KeyBanc Capital Markets SaaS Survey"
+    @property
+    def higher_is_better(self) -> bool:
+        return self.benchmark is None or self.benchmark.direction == "higher"
+
+
 HEADLINES: tuple[Headline, ...] = (
     Headline("arr", "ARR"),
     Headline("new_arr", "New ARR"),
-    Headline("nrr", "NRR", True, 1.20, 1.00, None, "> 120% top tier; < 100% red", KEYBANC),
-    Headline("grr", "GRR", True, 0.90, 0.85, None, ">= 90% green; >= 85% amber", KEYBANC),
-    *(
-        Headline(
-            "grr",
-            f"GRR {seg}",
-            True,
-            green,
-            green - 0.05,
-            None,
-            f">= {green:.0%} ({seg})",
-            KEYBANC,
-            seg,
-        )
-        for seg, green in (("enterprise", 0.95), ("mid_market", 0.90), ("smb", 0.85))
-    ),
-    Headline("cac", "CAC (fully loaded)", False),
-    Headline("cac_payback_months", "CAC payback", False, 12, 24, None, "< 12 months", BVP),
-    Headline(
-        "cac_ratio", "CAC ratio", True, 1.0, 0.5, None, "> 1.0 healthy; < 0.5 inefficient", BVP
-    ),
-    Headline(
-        "ltv_cac",
-        "LTV:CAC",
-        True,
-        3.0,
-        2.0,
-        5.0,
-        ">= 3; > 5 under-investment",
-        "David Skok, SaaS Metrics 2.0",
-    ),
-    Headline(
-        "magic_number",
-        "Magic number",
-        True,
-        0.75,
-        0.5,
-        None,
-        "> 0.75 invest; < 0.5 fix",
-        "Scale Venture Partners",
-    ),
-    Headline("rule_of_40", "Rule of 40", True, 0.40, 0.30, None, ">= 40%", "Brad Feld; " + BVP),
-    Headline("win_rate", "Win rate", True, 0.25, 0.20, None, ">= 25%", "The Bridge Group"),
-    Headline(
-        "pipeline_coverage",
-        "Pipeline coverage",
-        True,
-        3.0,
-        2.0,
-        None,
-        ">= 3x",
-        "common SaaS practice",
-    ),
-    Headline("quota_attainment", "Quota attainment", True, 1.0, 0.9, None, ">= 100%", "plan"),
+    Headline("nrr", "NRR"),
+    Headline("grr", "GRR"),
+    *(Headline("grr", f"GRR {seg}", seg) for seg in ("enterprise", "mid_market", "smb")),
+    Headline("cac", "CAC (fully loaded)"),
+    Headline("cac_payback_months", "CAC payback"),
+    Headline("cac_ratio", "CAC ratio"),
+    Headline("ltv_cac", "LTV:CAC"),
+    Headline("magic_number", "Magic number"),
+    Headline("rule_of_40", "Rule of 40"),
+    Headline("win_rate", "Win rate"),
+    Headline("pipeline_coverage", "Pipeline coverage"),
+    Headline("quota_attainment", "Quota attainment"),
 )
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:g} {unit}" if unit in ("months", "days") else display(value, unit)
+
+
+def band_text(benchmark: Benchmark | None, unit: str, segment: str | None = None) -> str:
+    """The thresholds a line is rated by, short (``green >= 110.0%, amber >= 100.0%``), or the
+    band in words when the benchmark has no thresholds; empty without a benchmark."""
+    if benchmark is None:
+        return ""
+    green, amber = benchmark.thresholds(segment)
+    if green is None or amber is None:
+        return benchmark.band
+    sign = ">=" if benchmark.direction == "higher" else "<="
+    text = f"green {sign} {_amount(green, unit)}, amber {sign} {_amount(amber, unit)}"
+    if benchmark.ceiling is not None:
+        text += f", amber above {_amount(benchmark.ceiling, unit)}"
+    return text + (f" ({segment})" if segment else "")
 
 
 @dataclass(frozen=True)
@@ -207,17 +187,6 @@ def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> Decimal | 
     return sum(values) if unit == "count" else sum(values) / len(values)
 
 
-def _bench_status(h: Headline, value: Decimal | float) -> str:
-    value = float(value)
-    if h.green is None or h.amber is None:
-        return "n/a"
-    if h.ceiling is not None and value > h.ceiling:
-        return "amber"
-    if h.higher_is_better:
-        return "green" if value >= h.green else "amber" if value >= h.amber else "red"
-    return "green" if value < h.green else "amber" if value <= h.amber else "red"
-
-
 def _target_status(attainment: float) -> str:
     return "green" if attainment >= 1 else "amber" if attainment >= 0.9 else "red"
 
@@ -227,7 +196,9 @@ def _status(
 ) -> tuple[str, str]:
     if value is None:
         return "n/a", "no value for the period"
-    found = [("benchmark", _bench_status(h, value))]
+    bench = h.benchmark
+    rated = "n/a" if bench is None else bench.status(float(value), h.segment)
+    found = [("benchmark", rated)]
     if attainment is not None:
         found.append(("target", _target_status(attainment)))
     found = [(why, s) for why, s in found if s != "n/a"]
@@ -287,8 +258,12 @@ def scorecard(
                 change=_change(value, before),
                 target=target,
                 attainment=attainment,
-                benchmark=h.band or (metric.benchmark.band if metric.benchmark else ""),
-                source=h.source or (metric.benchmark.source if metric.benchmark else ""),
+                benchmark=band_text(metric.benchmark, metric.unit, h.segment),
+                source=(
+                    f"{metric.benchmark.source} ({metric.benchmark.year})"
+                    if metric.benchmark
+                    else ""
+                ),
                 status=status,
                 reason=reason,
                 owner=str(org.metric_owner(h.metric, metric.owner)),

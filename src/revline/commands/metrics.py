@@ -10,7 +10,7 @@ import typer
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.errors import ConfigError
-from revline.output import FormatOption, check_format, console, emit
+from revline.output import FormatOption, check_format, console, emit, emit_json
 from revline.settings import ChurnRecognition, MetricSettings, MrrBasis
 
 metrics_app = typer.Typer(
@@ -23,7 +23,10 @@ PeriodOption = Annotated[
     typer.Option("--period", "-p", help="2025-07, 2025-Q3, 2025, or month/quarter/year."),
 ]
 ByOption = Annotated[
-    str | None, typer.Option("--by", help="Break down by segment, region, industry or plan.")
+    str | None,
+    typer.Option(
+        "--by", help="Break down by one of the metric's breakdowns (revline metrics explain)."
+    ),
 ]
 CurrencyOption = Annotated[str, typer.Option("--currency", help="Reporting currency.")]
 ChurnOption = Annotated[
@@ -32,6 +35,13 @@ ChurnOption = Annotated[
 ]
 BasisOption = Annotated[str, typer.Option("--basis", help="billed (net of discounts) or contract.")]
 UsageOption = Annotated[bool, typer.Option("--include-usage", help="Add metered usage to MRR.")]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="Filter by a declared dimension, DIM=VALUE (repeat for several: segment=smb).",
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Last day computed (YYYY-MM-DD); default the data's last day."),
@@ -57,6 +67,19 @@ def _settings(
     )
 
 
+def _filters(where: list[str]) -> dict[str, str]:
+    """``--where DIM=VALUE`` options as a dict; a malformed one is an error."""
+    out: dict[str, str] = {}
+    for item in where:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim.strip() or not value.strip():
+            raise ConfigError(
+                f"--where {item!r} is not DIM=VALUE.", hint="Write e.g. --where segment=smb."
+            )
+        out[dim.strip().lower()] = value.strip()
+    return out
+
+
 @metrics_app.command("list")
 def list_metrics(fmt: FormatOption = "table") -> None:
     """List every metric with its kind, unit, grain and owner."""
@@ -66,7 +89,7 @@ def list_metrics(fmt: FormatOption = "table") -> None:
     rows = [
         {
             "name": m.name,
-            "kind": m.kind,
+            "kind": m.kind_name,
             "unit": m.unit,
             "grain": m.grain,
             "owner": m.owner,
@@ -79,10 +102,22 @@ def list_metrics(fmt: FormatOption = "table") -> None:
 
 
 @metrics_app.command("explain")
-def explain_metric(name: Annotated[str, typer.Argument(help="Metric name.")]) -> None:
-    """Print a metric's definition, formula, owner, benchmark and the tables it reads."""
-    from revline.metrics import explain
+def explain_metric(
+    name: Annotated[str, typer.Argument(help="Metric name.")],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="text (for people) or json (the whole declaration, for tools)."
+        ),
+    ] = "text",
+) -> None:
+    """Print a metric's declaration: kind with its inputs, definition, formula, owner,
+    breakdowns, benchmark, the tables it reads (and, as json, its code and value test)."""
+    from revline.metrics import declaration, explain
 
+    if check_format(fmt, ("text", "table", "json")) == "json":
+        emit_json(declaration(name))
+        return
     console.print(explain(name), highlight=False, markup=False)
 
 
@@ -99,12 +134,40 @@ def validate() -> None:
     console.print(f"The catalogue is sound: {len(REGISTRY)} metrics.")
 
 
+@metrics_app.command("docs")
+def docs_command(
+    docs: Annotated[
+        Path, typer.Option("--docs", help="The docs directory (metrics.md, gtm-metrics.md).")
+    ] = Path("docs"),
+    write: Annotated[
+        bool, typer.Option("--write", help="Rewrite the generated tables in place.")
+    ] = False,
+) -> None:
+    """Check (or, with --write, regenerate) the metric tables of the docs from the registry."""
+    from revline.metrics import REGISTRY
+    from revline.metrics.docs import stale
+    from revline.metrics.docs import write as rewrite
+
+    if write:
+        changed = rewrite(docs, REGISTRY)
+        console.print(f"Regenerated: {', '.join(changed) or 'nothing (up to date)'}.")
+        return
+    behind = stale(docs, REGISTRY)
+    if behind:
+        raise ConfigError(
+            f"The metric tables of {', '.join(behind)} differ from the registry.",
+            hint="Regenerate them with: revline metrics docs --write",
+        )
+    console.print("The metric tables of the docs match the registry.")
+
+
 @metrics_app.command("compute")
 def compute_metric(
     name: Annotated[str, typer.Argument(help="Metric name.")],
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     period: PeriodOption = None,
     by: ByOption = None,
+    where: WhereOption = None,
     currency: CurrencyOption = "USD",
     churn_recognition: ChurnOption = "scheduled_end",
     basis: BasisOption = "billed",
@@ -117,7 +180,8 @@ def compute_metric(
 
     fmt = check_format(fmt)
     settings = _settings(currency, churn_recognition, basis, include_usage, as_of)
-    frame = compute(name, period, by, warehouse=warehouse, settings=settings)
+    filters = _filters(where or [])
+    frame = compute(name, period, by, warehouse=warehouse, settings=settings, filters=filters)
     emit(frame, fmt, title=name)
     if fmt == "table" and frame["to_date"].any():
         console.print(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import Benchmark, Metric
+from revline.metrics.core import Measure, Metric, Ratio
 from revline.metrics.gtm_costs import in_periods
 from revline.metrics.gtm_frame import GtmFrame, label, unsupported
 from revline.model.periods import month_index_of
@@ -22,10 +22,16 @@ from revline.model.periods import month_index_of
 SPLITS = ("channel", "campaign", "country")
 
 
+def _dim(t: ir.Table, dim: str) -> ir.StringValue:
+    return label(t[f"{dim}_id" if dim == "campaign" else dim])
+
+
 def _rows(frame: GtmFrame, table: str, day: str, amount: str) -> ir.Table:
     t = frame.table(table)
+    for dim, value in frame.filters:
+        t = t.filter(_dim(t, dim) == value)
     by = frame.by
-    groups = {by: label(t[f"{by}_id" if by == "campaign" else by])} if by else {}
+    groups = {by: _dim(t, by)} if by else {}
     return t.select(month_idx=month_index_of(t[day]), value=t[amount].cast("float64"), **groups)
 
 
@@ -53,20 +59,21 @@ def _spend_cac(frame: GtmFrame) -> ir.Table:
 METRICS = (
     Metric(
         name="spend_cac",
-        kind="ratio",
+        kind=Ratio(
+            Measure("marketing_spend amount", "currency"),
+            Measure("customers counted by the acquisitions table", "count"),
+        ),
         description="Paid-media cost per acquired customer: marketing spend over the customers "
         "the acquisitions table counts in the same period and channel, campaign or country. Not "
-        "fully loaded; for aggregate (consumer, self-serve) acquisition data.",
+        "fully loaded; for aggregate (consumer, self-serve) acquisition data. Compare it with a "
+        "customer's first-year gross profit (no universal band).",
         formula="sum(marketing_spend.amount) / sum(acquisitions.customers)",
         unit="currency",
         grain="period",
         owner="marketing",
         tables=("marketing_spend", "acquisitions"),
         compute=_spend_cac,
-        benchmark=Benchmark(
-            band="below the first-year gross profit of a customer",
-            source="revline guidance; compare with LTV and payback",
-        ),
         frame="gtm",
+        breakdowns=SPLITS,
     ),
 )

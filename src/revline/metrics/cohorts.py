@@ -26,7 +26,15 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Compute, Frame, Metric
+from revline.metrics.core import (
+    MRR_TABLES,
+    Benchmark,
+    Compute,
+    Cumulative,
+    Frame,
+    Measure,
+    Metric,
+)
 from revline.metrics.frame import paying_pieces
 from revline.model.money import from_cents, union_all
 
@@ -134,7 +142,7 @@ def _compute(which: str) -> Compute:
 def _declare(name: str, description: str, formula: str) -> Metric:
     return Metric(
         name=name,
-        kind="ratio",
+        kind=Cumulative(Measure(formula, "ratio"), None),
         description=description
         + " One row per cohort (first paying month, selected by the period) and months since "
         "start.",
@@ -148,6 +156,7 @@ def _declare(name: str, description: str, formula: str) -> Metric:
             band="curves that flatten (a cohort that stops shrinking) are the goal; compare "
             "each cohort with the ones before it",
             source="common SaaS cohort analysis practice (e.g. a16z, '16 startup metrics')",
+            year=2015,
         ),
     )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Frame, Metric
+from revline.metrics.core import MRR_TABLES, Frame, Metric, Simple
 from revline.metrics.frame import fill_periods
 from revline.model.money import CENTS, times
 
@@ -54,13 +54,13 @@ def _tcv(frame: Frame) -> ir.Table:
     terms = committed_months(model.backend.table("subscriptions"), model.backend.table("plans"))
     valued = first.inner_join(terms, first.subscription_id == terms.c_sub)
     valued = valued.mutate(tcv=times(valued.billed_mrr, valued.term, 2, 0).cast(CENTS))
-    if frame.by:
-        groups = frame.customer_months.select(
-            *(frame.customer_months[k].name(f"g_{k}") for k in frame.keys), g_by=frame.by
-        ).distinct()
-        valued = valued.inner_join(
-            groups, [valued[k] == groups[f"g_{k}"] for k in frame.keys]
-        ).mutate(**{frame.by: ibis._.g_by})
+    if frame.by or frame.filters:  # the units of the (filtered) frame, with their group
+        cm = frame.customer_months
+        group = cm[frame.by] if frame.by else ibis.literal("")
+        groups = cm.select(*(cm[k].name(f"g_{k}") for k in frame.keys), g_by=group).distinct()
+        valued = valued.inner_join(groups, [valued[k] == groups[f"g_{k}"] for k in frame.keys])
+        if frame.by:
+            valued = valued.mutate(**{frame.by: ibis._.g_by})
     periods = frame.periods
     booked = valued.inner_join(periods, valued.month_idx == periods.month_idx)
     values = booked.group_by(["period", *frame.by_cols]).agg(value=booked.tcv.sum().cast(CENTS))
@@ -70,7 +70,7 @@ def _tcv(frame: Frame) -> ir.Table:
 METRICS = (
     Metric(
         name="tcv",
-        kind="simple",
+        kind=Simple("billed MRR x committed term of subscriptions first paying", "flow"),
         description="Total contract value booked in the period: each subscription's billed MRR "
         "in its first paying month times its committed term (start to end in whole months, or "
         "one billing cycle when open-ended).",

@@ -12,9 +12,17 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics import retention, revenue
-from revline.metrics.core import MRR_TABLES, Benchmark, Metric
-from revline.metrics.frame import BREAKDOWNS
+from revline.metrics.core import (
+    MRR_TABLES,
+    Benchmark,
+    Derived,
+    Kind,
+    Measure,
+    Metric,
+    Ratio,
+    Simple,
+    read_input,
+)
 from revline.metrics.gtm_costs import (
     allocated_cost,
     gross_margin,
@@ -125,44 +133,20 @@ def _revenue_per_employee(frame: GtmFrame) -> ir.Table:
 
 
 def _ltv_cac(frame: GtmFrame) -> ir.Table:
-    allowed = tuple(b for b in SPLITS if b in BREAKDOWNS)
-    if frame.by and frame.by not in allowed:
-        raise unsupported(frame, "ltv_cac", allowed)
-    ltv = _ltv(frame)
-    cac = _cac(frame).rename(cac="value")
+    ltv = read_input(frame, "ltv").select("period", *frame.by_cols, "value")
+    cac = read_input(frame, "cac").rename(cac="value")
     j = ltv.inner_join(cac, ["period", *frame.by_cols])
     value = _ratio(j.value, j.cac)
     return _filled(frame, j.select("period", *frame.by_cols, value=value))
 
 
-def _ltv(frame: GtmFrame) -> ir.Table:
-    """LTV per period: the registry's ``ltv`` if declared, else ARPA x margin / monthly churn.
-
-    A period's customer churn rate is over its length; it is turned into a monthly rate with
-    ``1 - (1 - churn) ** (1 / months)`` so that LTV is in months of ARPA whatever the period.
-    """
-    from revline.metrics.api import REGISTRY
-
-    declared = REGISTRY.get("ltv")
-    if declared is not None and declared.frame == "mrr":
-        return declared.compute(frame.mrr).select("period", *frame.by_cols, "value")
-    arpa = _family(revenue.METRICS, "arpa")(frame.mrr).rename(arpa="value")
-    churn = _family(retention.METRICS, "customer_churn_rate")(frame.mrr).rename(churn="value")
-    keys = ["period", *frame.by_cols]
-    j = arpa.inner_join(churn, keys).inner_join(gross_margin(frame), "period")
-    j = j.inner_join(frame.period_bounds, "period")
-    months = (j.last_idx - j.first_idx + 1).cast("float64")
-    monthly = 1 - (1 - j.churn).pow(1 / months)
-    value = _ratio(j.arpa.cast("float64") * j.margin, monthly)
-    return j.select(*keys, value=value)
-
-
-def _family(metrics: tuple[Metric, ...], name: str) -> Callable[..., ir.Table]:
-    return next(m.compute for m in metrics if m.name == name)
+def _gross_margin(frame: GtmFrame) -> ir.Table:
+    return _filled(frame, gross_margin(frame).select("period", value="margin"))
 
 
 def _declare(
     name: str,
+    kind: Kind,
     description: str,
     formula: str,
     unit: str,
@@ -170,10 +154,12 @@ def _declare(
     benchmark: Benchmark | None = None,
     owner: str = "revops",
     tables: tuple[str, ...] = COST_TABLES,
+    breakdowns: tuple[str, ...] = SPLITS,
+    filters: tuple[str, ...] | None = None,
 ) -> Metric:
     return Metric(
         name=name,
-        kind="simple" if unit in ("currency", "count") and "/" not in formula else "ratio",
+        kind=kind,
         description=description,
         formula=formula,
         unit=unit,
@@ -183,13 +169,21 @@ def _declare(
         compute=compute,
         benchmark=benchmark,
         frame="gtm",
+        breakdowns=breakdowns,
+        filters=filters,
     )
 
 
 BVP = "Bessemer Venture Partners, State of the Cloud / 'Scaling to $100M' efficiency benchmarks"
+#: Shared S&M cost is allocated to one breakdown at a time (gtm_costs); filtering it by several
+#: dimensions at once (an allocation over their combination) is not built: cost metrics and
+#: those computed from them declare no filters, so a filter is refused before a query runs.
+NO_FILTERS: tuple[str, ...] = ()
+REVENUE = Measure("recognised revenue (financials) of the period", "currency")
 METRICS = (
     _declare(
         "sm_spend",
+        Simple("fully loaded S&M cost (expenses and unbooked marketing spend)", "flow"),
         "Fully loaded sales and marketing cost: salaries, commissions, tools, programs and "
         "overhead of the acquisition functions, plus marketing spend not already booked as "
         "marketing programs (see docs/gtm-metrics.md for the allocation to a breakdown).",
@@ -197,9 +191,11 @@ METRICS = (
         "+ marketing_spend in months without booked marketing programs",
         "currency",
         _sm_spend,
+        filters=NO_FILTERS,
     ),
     _declare(
         "new_customers",
+        Simple("accounts with a new movement", "flow", "count distinct"),
         "Customers paying for the first time in the period (the MRR model's new movements).",
         "count of new movements in the period's months",
         "count",
@@ -209,6 +205,7 @@ METRICS = (
     ),
     _declare(
         "new_arr",
+        Derived(("new_mrr",), "new_mrr x 12"),
         "Annual recurring revenue added by new customers in the period.",
         "new_mrr x 12",
         "currency",
@@ -217,68 +214,138 @@ METRICS = (
     ),
     _declare(
         "cac",
+        Ratio("sm_spend", "new_customers"),
         "Customer acquisition cost, fully loaded: S&M cost per new customer.",
         "sm_spend / new_customers",
         "currency",
         _cac,
         Benchmark(
-            band="no universal band: judge it through CAC payback and LTV:CAC",
-            source="revline guidance; CAC depends on segment and deal size",
+            band="no universal band (it depends on segment and deal size): lower is better; "
+            "judge it through CAC payback and LTV:CAC",
+            source="David Skok, 'SaaS Metrics 2.0' (For Entrepreneurs)",
+            year=2013,
+            direction="lower",
         ),
+        filters=NO_FILTERS,
+    ),
+    _declare(
+        "gross_margin",
+        Ratio(Measure("gross profit (financials) of the period", "currency"), REVENUE),
+        "Gross margin of the period: gross profit (or revenue minus cost of revenue) over "
+        "recognised revenue, from financials; the gross_margin setting when the period has no "
+        "revenue. The whole company's: efficiency metrics apply it to every group.",
+        "gross profit / revenue (financials), else the gross_margin setting",
+        "ratio",
+        _gross_margin,
+        owner="revops",
+        tables=FIN_TABLES,
+        breakdowns=(),
     ),
     _declare(
         "cac_payback_months",
+        Derived(
+            ("cac", "new_customers", "new_mrr", "gross_margin"),
+            "cac / (new_mrr / new_customers x gross_margin)",
+        ),
         "Months of gross-margin-adjusted new MRR it takes to earn back the CAC.",
         "cac / (new MRR per new customer x gross margin %) = sm_spend / (new_mrr x margin)",
         "months",
         _cac_payback,
-        Benchmark(band="under 12 months is efficient; over 24 is a warning", source=BVP),
+        Benchmark(
+            band="12 months or less is efficient; 12-24 amber; over 24 is a warning",
+            source=BVP,
+            year=2024,
+            direction="lower",
+            green=12,
+            amber=24,
+        ),
+        tables=(*COST_TABLES, "financials"),
+        filters=NO_FILTERS,
     ),
     _declare(
         "cac_ratio",
+        Ratio("new_arr", "sm_spend"),
         "New ARR bought per unit of S&M cost in the period.",
         "new_arr / sm_spend",
         "multiple",
         _cac_ratio,
-        Benchmark(band="below 0.5 inefficient; above 1.0 healthy", source=BVP),
+        Benchmark(
+            band="above 1.0 healthy; 0.5-1.0 amber; below 0.5 inefficient",
+            source=BVP,
+            year=2024,
+            green=1.0,
+            amber=0.5,
+        ),
+        filters=NO_FILTERS,
     ),
     _declare(
         "magic_number",
+        Derived(
+            (REVENUE, Measure("recognised revenue of the previous period", "currency"), "sm_spend"),
+            "(revenue - previous revenue) x 12 / months / previous period's sm_spend",
+        ),
         "Annualised revenue added in the period per unit of the previous period's S&M cost.",
         "(revenue - previous period's revenue) x (12 / months) / previous period's sm_spend",
         "multiple",
         _magic_number,
         Benchmark(
-            band="above 0.75 invest more in S&M; below 0.5 fix efficiency first",
+            band="0.75 or more: invest more in S&M; 0.5-0.75 amber; below 0.5 fix efficiency first",
             source="Scale Venture Partners (Rory O'Driscoll), the SaaS magic number",
+            year=2013,
+            green=0.75,
+            amber=0.5,
         ),
         tables=FIN_TABLES,
+        breakdowns=(),
     ),
     _declare(
         "ltv_cac",
-        "Customer lifetime value per unit of CAC. LTV is the registry's ltv metric when one is "
-        "declared, else ARPA x gross margin / monthly customer churn rate.",
+        Ratio("ltv", "cac"),
+        "Customer lifetime value (the ltv metric) per unit of CAC.",
         "ltv / cac",
         "multiple",
         _ltv_cac,
         Benchmark(
-            band="at least 3; above 5 suggests under-investment in growth",
+            band="3 or more; 2-3 amber; above 5 (amber) suggests under-investment in growth",
             source="David Skok, 'SaaS Metrics 2.0' (For Entrepreneurs)",
+            year=2013,
+            green=3.0,
+            amber=2.0,
+            ceiling=5.0,
         ),
         tables=(*COST_TABLES, "financials"),
+        filters=NO_FILTERS,
     ),
     _declare(
         "rule_of_40",
+        Derived(
+            (
+                Measure("recognised revenue growth year on year", "ratio"),
+                Measure("profit margin (EBITDA or operating profit / revenue)", "ratio"),
+            ),
+            "revenue growth + profit margin",
+        ),
         "Revenue growth year on year plus profit margin, as a fraction (0.40 = 40%). The margin "
         "basis (EBITDA by default, or operating profit) is a setting and is in every output.",
         "revenue / revenue 12 months earlier - 1 + profit / revenue",
         "ratio",
         _rule_of_40,
-        Benchmark(band="40% (0.40) or more", source="Brad Feld, 'The Rule of 40%', 2015; BVP"),
+        Benchmark(
+            band="40% (0.40) or more; 30-40% amber; below 30% red",
+            source="Brad Feld, 'The Rule of 40%'; BVP",
+            year=2015,
+            green=0.40,
+            amber=0.30,
+        ),
         tables=("financials",),
+        breakdowns=(),
     ),
     _declare(
         "revenue_per_employee",
+        Ratio(
+            Measure("recognised revenue, annualised", "currency"),
+            Measure("employees in post at the period end", "count"),
+        ),
         "Annualised recognised revenue per employee in post at the period end.",
         "revenue x (12 / months) / employees in post at the period end",
         "currency",
@@ -286,7 +353,9 @@ METRICS = (
         Benchmark(
             band="about 150k-250k USD for growth-stage SaaS; more for efficient public SaaS",
             source="KeyBanc Capital Markets SaaS Survey",
+            year=2023,
         ),
         tables=("financials", "employees"),
+        breakdowns=(),
     ),
 )

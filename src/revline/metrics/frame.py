@@ -19,14 +19,16 @@ import ibis.expr.types as ir
 
 from revline.errors import ConfigError, unknown
 from revline.metrics.channel import account_channels
-from revline.metrics.core import Frame
+from revline.metrics.core import MRR_BREAKDOWNS, Frame
 from revline.model.money import from_cents
 from revline.model.movements import changes, movements
 from revline.model.mrr import MONEY, MrrModel
 from revline.model.periods import expand_periods, periods_table
 from revline.model.segments import expand
 
-BREAKDOWNS = ("segment", "region", "industry", "plan", "channel")
+BREAKDOWNS = MRR_BREAKDOWNS
+#: (dimension, value) pairs a frame's facts are restricted to.
+Filters = tuple[tuple[str, str], ...]
 #: Label for customers whose breakdown value is empty.
 NONE_LABEL = "(none)"
 
@@ -46,15 +48,28 @@ def _with_group(table: ir.Table, model: MrrModel, by: str | None) -> ir.Table:
     )
 
 
-def build_frame(model: MrrModel, period: str | None, by: str | None) -> Frame:
-    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``."""
-    if by is not None and by not in BREAKDOWNS:
-        raise ConfigError(
-            unknown("breakdown", by, BREAKDOWNS), hint="Break a metric down by one of these."
-        )
-    keys = ("account_id", "plan_id") if by == "plan" else ("account_id",)
+def _filtered(table: ir.Table, model: MrrModel, filters: Filters) -> ir.Table:
+    """``table`` restricted to the rows whose dimensions have the values of ``filters``."""
+    for dim, value in filters:
+        grouped = _with_group(table, model, dim)
+        table = grouped.filter(grouped[dim] == value).drop(dim)
+    return table
+
+
+def build_frame(
+    model: MrrModel, period: str | None, by: str | None, filters: Filters = ()
+) -> Frame:
+    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``,
+    over the units whose dimensions match ``filters`` ((dimension, value) pairs)."""
+    for dim in (by, *(d for d, _ in filters)):
+        if dim is not None and dim not in BREAKDOWNS:
+            raise ConfigError(
+                unknown("breakdown", dim, BREAKDOWNS), hint="Break a metric down by one of these."
+            )
+    plans = by == "plan" or any(d == "plan" for d, _ in filters)
+    keys = ("account_id", "plan_id") if plans else ("account_id",)
     periods = expand_periods(period, model.first_idx, model.last_idx, model.settings.as_of)
-    pieces = _paying(model, keys, by)
+    pieces = _paying(model, keys, by, filters)
     valued = pieces.select(
         *keys,
         *([by] if by else []),
@@ -63,15 +78,17 @@ def build_frame(model: MrrModel, period: str | None, by: str | None) -> Frame:
         **{name: from_cents(pieces[_CENTS[name]]) for name in MONEY},
     )
     cm = expand(valued).select(*keys, "month_idx", *MONEY, *([by] if by else []))
-    moves = _with_group(movements(model, keys), model, by)
-    return Frame(model, periods_table(periods), by, keys, cm, moves)
+    moves = _with_group(_filtered(movements(model, keys), model, filters), model, by)
+    return Frame(model, periods_table(periods), by, keys, cm, moves, filters=tuple(filters))
 
 
 #: The pieces' cents column of each money column of a customer-month.
 _CENTS = {name: f"{name.removesuffix('_mrr')}_cents" for name in MONEY}
 
 
-def _paying(model: MrrModel, keys: tuple[str, ...], by: str | None) -> ir.Table:
+def _paying(
+    model: MrrModel, keys: tuple[str, ...], by: str | None, filters: Filters = ()
+) -> ir.Table:
     pieces = model.pieces(keys)
     paying = pieces.filter(pieces.mrr_cents > 0)
     cents = paying.select(
@@ -80,7 +97,7 @@ def _paying(model: MrrModel, keys: tuple[str, ...], by: str | None) -> ir.Table:
         p_last=paying.last_idx,
         **{c: paying[c] for c in _CENTS.values()},
     )
-    return _with_group(cents, model, by)
+    return _with_group(_filtered(cents, model, filters), model, by)
 
 
 def paying_pieces(frame: Frame) -> ir.Table:
@@ -90,13 +107,14 @@ def paying_pieces(frame: Frame) -> ir.Table:
     breakdown column, and ``contract_cents``, ``billed_cents``, ``usage_cents`` and ``mrr_cents``
     (whole cents, ``int64``). Expanded to its months, this is ``frame.customer_months``.
     """
-    return _paying(frame.model, frame.keys, frame.by)
+    return _paying(frame.model, frame.keys, frame.by, frame.filters)
 
 
 def frame_changes(frame: Frame) -> ir.Table:
     """``frame.movements`` without the ``unchanged`` rows, from the pieces' first months
     (:func:`revline.model.movements.changes`), so nothing is expanded to months."""
-    return _with_group(changes(frame.model, frame.keys), frame.model, frame.by)
+    changed = _filtered(changes(frame.model, frame.keys), frame.model, frame.filters)
+    return _with_group(changed, frame.model, frame.by)
 
 
 def at_months(frame: Frame, months: ir.Table, month: str) -> ir.Table:

@@ -56,8 +56,9 @@ def deals(frame: GtmFrame) -> ir.Table:
     ``due_idx`` and the breakdown column when one is asked for.
     """
     by = frame.by
-    if by is not None and by not in DEAL_SPLITS:
-        raise unsupported(frame, "sales metrics", DEAL_SPLITS)
+    for dim in (by, *(d for d, _ in frame.filters)):
+        if dim is not None and dim not in DEAL_SPLITS:
+            raise unsupported(frame, "sales metrics", DEAL_SPLITS)
     o = frame.table("opportunities")
     o = o.filter(o.opportunity_type.isnull() | (o.opportunity_type != "renewal"))
     closed_on = o.closed_at.cast("date").coalesce(o.close_date)
@@ -83,24 +84,32 @@ def deals(frame: GtmFrame) -> ir.Table:
         "closed_idx",
         "due_idx",
     ]
+    for dim, value in frame.filters:  # restricted to the deals of the filters' values
+        base = with_group(frame, base, dim)
+        base = base.filter(base[dim] == value).drop(dim)
     if by is None:
         return base.select(*cols)
+    return with_group(frame, base, by).select(*cols, by)
+
+
+def with_group(frame: GtmFrame, base: ir.Table, by: str) -> ir.Table:
+    """``base`` (opportunities) with a column ``by``: the deal's value of that dimension."""
     if by in ("segment", "region", "industry"):
         acc = frame.table("accounts").select(acc_id="account_id", grp=by)
         j = base.left_join(acc, base.account_id == acc.acc_id)
-        return j.select(*cols, **{by: label(j.grp)})
+        return j.mutate(**{by: label(j.grp)}).drop("acc_id", "grp")
     if by in ("manager", "team"):
         emp = frame.table("employees")
         emp = emp.select(
             emp_id=emp.employee_id, grp=emp.manager_id if by == "manager" else emp.team
         )
         j = base.left_join(emp, base.owner_id == emp.emp_id)
-        return j.select(*cols, **{by: label(j.grp)})
+        return j.mutate(**{by: label(j.grp)}).drop("emp_id", "grp")
     if by == "channel":
         leads = frame.table("leads").select(l_id="lead_id", grp="channel")
         j = base.left_join(leads, base.lead_id == leads.l_id)
-        return j.select(*cols, channel=label(j.grp))
-    return base.select(*cols, **{by: _group(by, base)})
+        return j.mutate(channel=label(j.grp)).drop("l_id", "grp")
+    return base.mutate(**{by: _group(by, base)})
 
 
 def by_period(frame: GtmFrame, rows: ir.Table, month: str) -> ir.Table:

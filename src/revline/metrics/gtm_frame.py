@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from revline.errors import ConfigError, RevlineError, WarehouseError, unknown
-from revline.metrics.core import Frame
+from revline.metrics.core import Frame, Scope
 from revline.metrics.frame import BREAKDOWNS, NONE_LABEL, build_frame, frame_changes
 from revline.model.engine import store
 from revline.model.money import CENTS, convert, rates, unconverted, union_all
@@ -117,6 +117,10 @@ class GtmFrame:
     foreign: tuple[str, ...] = ()
     #: The foreign money tables checked for rows without a rate (shared by copies).
     checked: set[str] = field(default_factory=set, compare=False)
+    #: The metric being computed and its declared inputs (:func:`revline.metrics.core.read_input`).
+    scope: Scope | None = field(default=None, compare=False)
+    #: (dimension, value) pairs the facts are restricted to (``compute(..., filters=...)``).
+    filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def by_cols(self) -> list[str]:
@@ -225,21 +229,40 @@ def check_converted(
         )
 
 
-def build_gtm_frame(model: MrrModel, period: str | None, by: str | None) -> GtmFrame:
-    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``."""
-    if by is not None and by not in GTM_BREAKDOWNS:
-        raise ConfigError(
-            unknown("breakdown", by, GTM_BREAKDOWNS), hint="Break a metric down by one of these."
-        )
+def build_gtm_frame(
+    model: MrrModel,
+    period: str | None,
+    by: str | None,
+    filters: tuple[tuple[str, str], ...] = (),
+) -> GtmFrame:
+    """The frame for ``period`` (a period, a grain or ``None`` for every month) and ``by``,
+    restricted to ``filters`` ((dimension, value) pairs): the MRR frame inside by those that
+    are MRR breakdowns, deals (:func:`revline.metrics.gtm_deals.deals`) by all."""
+    for dim in (by, *(d for d, _ in filters)):
+        if dim is not None and dim not in GTM_BREAKDOWNS:
+            raise ConfigError(
+                unknown("breakdown", dim, GTM_BREAKDOWNS),
+                hint="Break a metric down by one of these.",
+            )
     first = _data_first_month(model.backend, model.first_idx)
     periods = periods_table(expand_periods(period, first, model.last_idx, model.settings.as_of))
-    mrr = build_frame(model, period, by if by in BREAKDOWNS else None)
+    on_mrr = tuple((d, v) for d, v in filters if d in BREAKDOWNS)
+    mrr = build_frame(model, period, by if by in BREAKDOWNS else None, on_mrr)
     mrr = replace(mrr, periods=periods)
     basis = str(getattr(model.settings, "profit_margin_basis", "ebitda"))
     reporting = model.settings.reporting_currency
     factors, foreign = _rates(model, first, reporting)
     return GtmFrame(
-        mrr, model.backend, periods, by, basis, model.last_idx, factors, reporting, foreign
+        mrr,
+        model.backend,
+        periods,
+        by,
+        basis,
+        model.last_idx,
+        factors,
+        reporting,
+        foreign,
+        filters=tuple(filters),
     )
 
 

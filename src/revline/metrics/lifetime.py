@@ -18,7 +18,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
+from revline.metrics.core import MRR_TABLES, Derived, Frame, Measure, Metric
 from revline.metrics.frame import at_months, at_period_end, fill_periods, frame_changes
 from revline.model.money import CENTS
 from revline.model.periods import month_index_of
@@ -96,7 +96,15 @@ def _ltv(frame: Frame) -> ir.Table:
 METRICS = (
     Metric(
         name="ltv",
-        kind="derived",
+        kind=Derived(
+            (
+                "mrr",
+                "customers",
+                Measure("gross margin over the trailing 6 months (or the setting)", "ratio"),
+                Measure("mean monthly customer churn over the trailing 6 months", "ratio"),
+            ),
+            "mrr / customers x gross margin / mean monthly customer churn (trailing 6 months)",
+        ),
         description="Customer lifetime value: the gross profit an average customer brings "
         "before churning, at today's ARPA and the trailing six months' churn. Empty when "
         "nobody churned in those months.",
@@ -107,9 +115,5 @@ METRICS = (
         owner="revops",
         tables=(*MRR_TABLES, "financials"),
         compute=_ltv,
-        benchmark=Benchmark(
-            band="LTV:CAC of at least 3; above 5 suggests under-investment in growth",
-            source="David Skok, 'SaaS Metrics 2.0' (For Entrepreneurs)",
-        ),
     ),
 )

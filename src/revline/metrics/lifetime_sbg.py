@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
+from revline.metrics.core import MRR_TABLES, Derived, Frame, Measure, Metric
 from revline.metrics.frame import at_period_end, fill_periods
 from revline.metrics.lifetime import gross_margin
 from revline.model.money import CENTS
@@ -94,7 +94,15 @@ def _ltv_sbg(frame: Frame) -> ir.Table:
 METRICS = (
     Metric(
         name="ltv_sbg",
-        kind="derived",
+        kind=Derived(
+            (
+                "mrr",
+                "customers",
+                Measure("gross margin over the trailing 6 months (or the setting)", "ratio"),
+                Measure("expected months paid, sBG fit, within the horizon", "months"),
+            ),
+            "mrr / customers x gross margin x expected months paid, sBG fit, within the horizon",
+        ),
         description="Customer lifetime value from the shifted-beta-geometric retention model "
         "(Fader & Hardie 2007) fitted to every customer's lifetime so far: ARPA x gross margin "
         "x the expected months paid within the ltv_horizon_months setting. Empty when nobody "
@@ -106,10 +114,5 @@ METRICS = (
         owner="revops",
         tables=(*MRR_TABLES, "financials"),
         compute=_ltv_sbg,
-        benchmark=Benchmark(
-            band="LTV:CAC of at least 3; above 5 suggests under-investment in growth",
-            source="David Skok, 'SaaS Metrics 2.0' (For Entrepreneurs); model: Fader & Hardie, "
-            "'How to project customer retention', Journal of Interactive Marketing 21(1), 2007",
-        ),
     ),
 )

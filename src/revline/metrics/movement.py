@@ -9,7 +9,15 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Compute, Frame, Metric
+from revline.metrics.core import (
+    MRR_TABLES,
+    Benchmark,
+    Compute,
+    Derived,
+    Frame,
+    Metric,
+    Simple,
+)
 from revline.metrics.frame import fill_periods, in_period
 from revline.model.money import CENTS
 from revline.model.movements import SIGNS
@@ -58,10 +66,14 @@ def _quick_ratio(frame: Frame) -> ir.Table:
     return fill_periods(frame, f.select("period", *frame.by_cols, value=value), None)
 
 
+#: The movement metrics net new MRR and the quick ratio are computed from.
+FLOWS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")
+
+
 def _declare(name: str, movement: str, description: str, owner: str) -> Metric:
     return Metric(
         name=name,
-        kind="simple",
+        kind=Simple(f"{movement} movement amounts", "flow"),
         description=description,
         formula=f"sum of {movement} movements in the period's months",
         unit="currency",
@@ -108,7 +120,7 @@ METRICS = (
     ),
     Metric(
         name="delinquent_churned_mrr",
-        kind="simple",
+        kind=Simple("churn movement amounts flagged delinquent", "flow"),
         description="The part of churned MRR lost to non-payment: customers whose last paying "
         "subscription became delinquent (an invoice unpaid past the dunning window).",
         formula="sum of churn movements flagged delinquent in the period's months",
@@ -120,7 +132,10 @@ METRICS = (
     ),
     Metric(
         name="net_new_mrr",
-        kind="derived",
+        kind=Derived(
+            FLOWS,
+            "new_mrr + reactivation_mrr + expansion_mrr - contraction_mrr - churned_mrr",
+        ),
         description="The change in MRR over the period, explained by its movements.",
         formula="new + reactivation + expansion - contraction - churn",
         unit="currency",
@@ -131,7 +146,10 @@ METRICS = (
     ),
     Metric(
         name="quick_ratio",
-        kind="ratio",
+        kind=Derived(
+            FLOWS,
+            "(new_mrr + reactivation_mrr + expansion_mrr) / (contraction_mrr + churned_mrr)",
+        ),
         description="SaaS quick ratio: MRR gained per unit of MRR lost in the period "
         "(empty when nothing was lost).",
         formula="(new + reactivation + expansion) / (contraction + churn)",
@@ -142,7 +160,10 @@ METRICS = (
         compute=_quick_ratio,
         benchmark=Benchmark(
             band="above 4 is efficient growth; below 1 means MRR is shrinking",
-            source="Mamoon Hamid (Social Capital), 'The SaaS Quick Ratio', 2015",
+            source="Mamoon Hamid (Social Capital), 'The SaaS Quick Ratio'",
+            year=2015,
+            green=4.0,
+            amber=1.0,
         ),
     ),
 )

@@ -9,7 +9,15 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
+from revline.metrics.core import (
+    MRR_TABLES,
+    Derived,
+    Frame,
+    Metric,
+    Ratio,
+    Simple,
+    read_input,
+)
 from revline.metrics.frame import at_period_end, fill_periods
 from revline.model.money import CENTS, cents
 
@@ -21,7 +29,7 @@ def _mrr(frame: Frame) -> ir.Table:
 
 
 def _arr(frame: Frame) -> ir.Table:
-    mrr = _mrr(frame)
+    mrr = read_input(frame, "mrr")
     return mrr.mutate(value=(mrr.value * 12).cast(CENTS))
 
 
@@ -56,7 +64,7 @@ def _growth(frame: Frame) -> ir.Table:
 METRICS = (
     Metric(
         name="mrr",
-        kind="simple",
+        kind=Simple("MRR of each paying customer-month", "balance"),
         description="Monthly recurring revenue at the end of the period: every paying "
         "subscription's price normalised to one month, net of discounts (billed basis), in the "
         "reporting currency. Trials, free plans, taxes and one-time charges are excluded.",
@@ -69,7 +77,7 @@ METRICS = (
     ),
     Metric(
         name="arr",
-        kind="derived",
+        kind=Derived(("mrr",), "mrr x 12"),
         description="Annual recurring revenue: the period-end MRR run rate over a year.",
         formula="mrr x 12",
         unit="currency",
@@ -80,7 +88,7 @@ METRICS = (
     ),
     Metric(
         name="customers",
-        kind="simple",
+        kind=Simple("paying accounts", "balance", "count distinct"),
         description="Paying customers (accounts with MRR above zero) at the end of the period.",
         formula="count of accounts with MRR > 0 in the period's last month",
         unit="count",
@@ -91,22 +99,19 @@ METRICS = (
     ),
     Metric(
         name="arpa",
-        kind="ratio",
-        description="Average revenue per account: period-end MRR per paying customer.",
+        kind=Ratio("mrr", "customers"),
+        description="Average revenue per account: period-end MRR per paying customer. There is "
+        "no universal band: compare it against your own segments and price points.",
         formula="mrr / customers (rounded half-up to the cent)",
         unit="currency",
         grain="month",
         owner="sales",
         tables=MRR_TABLES,
         compute=_arpa,
-        benchmark=Benchmark(
-            band="no universal band: compare against your own segment and price points",
-            source="revline guidance; ARPA depends on segment (SMB vs enterprise) and pricing",
-        ),
     ),
     Metric(
         name="mrr_growth",
-        kind="ratio",
+        kind=Derived(("mrr",), "mrr / mrr at the end of the previous period - 1"),
         description="Growth of MRR over the period: month on month for a month, quarter on "
         "quarter for a quarter, year on year for a year (empty when MRR was 0 at the start).",
         formula="mrr at the period's end / mrr at the end of the previous period - 1",

@@ -13,6 +13,7 @@ from dataclasses import replace
 import ibis
 import ibis.expr.types as ir
 
+from revline.metrics.core import read_input
 from revline.metrics.gtm_costs import headcount, in_periods, monthly_cost
 from revline.metrics.gtm_deals import by_period, deals
 from revline.metrics.gtm_frame import GtmFrame, unsupported
@@ -46,6 +47,20 @@ def _win_rate(frame: GtmFrame) -> ir.Table:
     c = _closed(frame)
     g = c.group_by(_keys(frame)).agg(won=c.is_won.sum(), closed=c.count())
     return _out(frame, g.select(*_keys(frame), value=_ratio(g.won, g.closed)))
+
+
+def _count(frame: GtmFrame, rows: ir.Table) -> ir.Table:
+    counts = rows.group_by(_keys(frame)).agg(value=rows.count())
+    out = _out(frame, counts)
+    return out if frame.by else out.mutate(value=out.value.coalesce(0))
+
+
+def _deals_won(frame: GtmFrame) -> ir.Table:
+    return _count(frame, _won(frame))
+
+
+def _deals_closed(frame: GtmFrame) -> ir.Table:
+    return _count(frame, _closed(frame))
 
 
 def _won(frame: GtmFrame) -> ir.Table:
@@ -98,6 +113,9 @@ def _attainment(frame: GtmFrame) -> ir.Table:
     if frame.by not in (None, "owner"):
         raise unsupported(frame, "quota attainment", ("owner",))
     q = frame.table("quotas")
+    for dim, value in frame.filters:  # owner is the one filter quota metrics declare
+        if dim == "owner":
+            q = q.filter(q.employee_id.cast("string") == value)
     b = frame.period_bounds
     q = q.inner_join(
         b,
@@ -147,9 +165,9 @@ def _velocity(frame: GtmFrame) -> ir.Table:
     )
     opened = open_at_end.group_by(_keys(frame)).agg(open=open_at_end.count())
     keys = _keys(frame)
-    win = _win_rate(frame).rename(win="value")
-    size = _avg_deal(frame).rename(size="value")
-    cycle = _cycle(0.5)(frame).rename(cycle="value")
+    win = read_input(frame, "win_rate").rename(win="value")
+    size = read_input(frame, "avg_deal_size").rename(size="value")
+    cycle = read_input(frame, "sales_cycle_days").rename(cycle="value")
     j = opened.inner_join(win, keys).inner_join(size, keys).inner_join(cycle, keys)
     value = _ratio(j.open * j.win * j.size.cast("float64"), j.cycle)
     return _out(frame, j.select(*keys, value=value.round(2).cast(CENTS)))

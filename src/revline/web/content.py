@@ -17,42 +17,12 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from revline.metrics.api import compute_many, get_metric
+from revline.metrics.api import compute_many, get_metric, supports
 from revline.metrics.core import display
 from revline.metrics.drill import ROWS
 from revline.serialize import plain
 from revline.serialize import records as serial_records
 from revline.web.registry import PageContext
-
-_SUPPORT: dict[tuple[str, str], bool] = {}
-
-
-def supports(ctx: PageContext, names: Sequence[str], by: str) -> list[str]:
-    """Those of ``names`` the metric layer can break down ``by`` (learned once per process).
-
-    A metric that cannot be split raises its ConfigError while its expression is built, before
-    anything runs, so this builds the expressions over the warehouse and executes nothing.
-    """
-    from revline.errors import ConfigError
-    from revline.metrics.frame import build_frame
-    from revline.metrics.gtm_frame import build_gtm_frame
-    from revline.model.mrr import build_model
-
-    todo = [n for n in names if (n, by) not in _SUPPORT]
-    if todo:
-        with build_model(ctx.warehouse.ibis, ctx.settings) as model:
-            built: dict[str, object] = {}
-            for name in todo:
-                metric = get_metric(name)
-                if metric.frame not in built:
-                    build = build_gtm_frame if metric.frame == "gtm" else build_frame
-                    built[metric.frame] = build(model, ctx.period, by)
-                try:
-                    metric.compute(built[metric.frame])
-                    _SUPPORT[(name, by)] = True
-                except ConfigError:
-                    _SUPPORT[(name, by)] = False
-    return [n for n in names if _SUPPORT[(n, by)]]
 
 
 def compute(
@@ -70,7 +40,7 @@ def compute(
             list(names), period or ctx.period, warehouse=ctx.warehouse, settings=ctx.settings
         )
     dim, value = chosen
-    able = supports(ctx, names, dim)
+    able = [name for name in names if supports(name, dim)]  # the declared breakdowns
     if not able:
         return {}
     frames = compute_many(

@@ -7,11 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 
-from revline.errors import ConfigError, unknown
-from revline.metrics.api import REGISTRY, compute_many
+from revline.errors import unknown
+from revline.metrics.api import REGISTRY, check_breakdown, compute_many
 from revline.metrics.core import display
-from revline.metrics.frame import BREAKDOWNS
-from revline.metrics.gtm_frame import GTM_BREAKDOWNS
 from revline.serialize import plain
 from revline.web.errors import WebError
 from revline.web.security import can_see_page, current_user, require_metric
@@ -25,15 +23,15 @@ def _declaration(state: WebState, name: str) -> dict[str, Any]:
     m = REGISTRY[name]
     return {
         "name": m.name,
-        "kind": m.kind,
+        "kind": m.kind_name,
         "unit": m.unit,
         "grain": m.grain,
         "description": m.description,
         "formula": m.formula,
         "owner": state.org.metric_owner(m.name, m.owner).function,
-        "benchmark": None
-        if m.benchmark is None
-        else {"band": m.benchmark.band, "source": m.benchmark.source},
+        "inputs": list(m.inputs),
+        "breakdowns": list(m.breakdowns),
+        "benchmark": None if m.benchmark is None else m.benchmark.to_dict(),
         "tables": list(m.tables),
     }
 
@@ -71,7 +69,8 @@ def install(app: FastAPI) -> None:
             ),
         ] = None,
         by: Annotated[
-            str | None, Query(max_length=32, description=f"One of {', '.join(GTM_BREAKDOWNS)}.")
+            str | None,
+            Query(max_length=32, description="One of the metric's declared breakdowns."),
         ] = None,
     ) -> dict[str, Any]:
         """A metric's values for a period or every period of a grain, optionally broken down."""
@@ -80,11 +79,7 @@ def install(app: FastAPI) -> None:
             raise WebError(404, unknown("metric", name, REGISTRY), "List them at /api/metrics.")
         declared = _declaration(state, name)
         require_metric(user, name, declared["owner"])
-        valid = GTM_BREAKDOWNS if REGISTRY[name].frame == "gtm" else BREAKDOWNS
-        if by is not None and by not in valid:
-            raise ConfigError(
-                unknown("breakdown", by, valid), hint=f"Break {name} down by one of these."
-            )
+        check_breakdown(REGISTRY[name], by)  # the declared breakdowns, before any query
         spec = (
             period.strip().lower()
             if period and period.strip().lower() in ("month", "quarter", "year")

@@ -1,8 +1,8 @@
 """Metrics below benchmark or target: the scorecard's red lines, as findings.
 
 The scorecard (:func:`revline.scorecard.scorecard`) already judges each headline metric against
-its benchmark band and the ``targets`` table; this detector turns its red lines into findings
-with an owner and, where the metric is money or retention, the revenue at stake:
+its benchmark in the registry and the ``targets`` table; this detector turns its red lines into
+findings with an owner and, where the metric is money or retention, the revenue at stake:
 
 - a currency metric short of its target: the shortfall (target - value);
 - NRR or GRR below the band (company or segment): (the band's red line - value) x the ARR at
@@ -36,7 +36,9 @@ def benchmark_findings(ctx: Context) -> list[Finding]:
             continue
         metric = get_metric(line.metric)
         owner = ctx.org.metric_owner(line.metric, metric.owner)
-        at_stake, how = _at_stake(ctx, line, headline.amber, headline.segment, card.prior_period)
+        bench = metric.benchmark
+        red_line = None if bench is None else bench.thresholds(headline.segment)[1]
+        at_stake, how = _at_stake(ctx, line, red_line, headline.segment, card.prior_period)
         against = (
             f"target {display(line.target, line.unit)}"
             if line.reason.startswith("target")

@@ -25,9 +25,6 @@ from revline.metrics.api import compute_many, get_metric
 from revline.model.periods import month_index, month_start
 
 METRICS = ("new_arr", "sm_spend", "new_mrr", "grr", "grr_t12m", "mrr")
-#: GRR over 12 months below this is high churn (KeyBanc SaaS survey: >= 90% green, 85% amber).
-GRR_BAND = 0.90
-GRR_FLOOR = 0.85
 GROWTH = 0.10  # growth that counts as strong bookings or rising spend
 PLATEAU = 0.05  # bookings growth at or below this is a plateau
 TREND_P = 0.05  # one-sided p-value for a trend
@@ -80,7 +77,11 @@ def _churn(ctx: Context, t: pd.DataFrame) -> Finding | None:
     growth = sum(now) / sum(before) - 1
     p = mean_shift(now, before, "greater")
     value = float(grr.iloc[-1])
-    if growth < GROWTH or value >= GRR_FLOOR or p >= TREND_P:
+    # GRR over 12 months below the benchmark's amber threshold is high churn (the registry's)
+    bench = get_metric("grr_t12m").benchmark
+    assert bench is not None and bench.green is not None and bench.amber is not None
+    band, floor = bench.green, bench.amber
+    if growth < GROWTH or value >= floor or p >= TREND_P:
         return None
     mrr = t["mrr"].dropna()
     start_arr = Decimal(str(mrr.iloc[-13] if len(mrr) > 12 else mrr.iloc[0])) * 12
@@ -93,12 +94,12 @@ def _churn(ctx: Context, t: pd.DataFrame) -> Finding | None:
         ),
         owner=function,
         owner_label=label,
-        at_stake=money(Decimal(str(GRR_BAND - value)) * start_arr),
+        at_stake=money(Decimal(str(band - value)) * start_arr),
         at_stake_method=(
-            f"({GRR_BAND:.0%} benchmark GRR - {value:.1%}) x ARR 12 months ago ({start_arr:,.0f})"
+            f"({band:.0%} benchmark GRR - {value:.1%}) x ARR 12 months ago ({start_arr:,.0f})"
         ),
         method=(
-            f"grr_t12m against the KeyBanc band (< {GRR_FLOOR:.0%}); bookings growth by a "
+            f"grr_t12m against its benchmark (< {floor:.0%}, {bench.source}); bookings growth by a "
             f"one-sided Welch t-test of monthly new ARR, 12 vs the 12 before, p = {p:.2g}"
         ),
         confidence=1 - p,

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from revline.charts import grouped_bars, to_svg
+from revline.metrics.api import get_metric
 from revline.report.context import ReportContext
 from revline.report.readings import change_to, from_to, moved, sentence, show
 from revline.report.registry import Chart, Figure, SectionContent, TableBlock, section
@@ -25,7 +26,6 @@ HEADLINE: dict[str, tuple[str, str]] = {
     "sm_spend": ("S&M spend", "currency"),
     "new_customers": ("New customers", "count"),
 }
-PAYBACK_BENCHMARK = 12  # months; the scorecard's green threshold (BVP, State of the Cloud)
 
 
 def _log_change(now: float | None, before: float | None) -> float:
@@ -51,15 +51,17 @@ def reading(now: dict[str, float | None], before: dict[str, float | None], grain
         )
     parts = [f"{head} {cause}".strip()]
     payback = now["cac_payback_months"]
-    if payback is not None:
-        verdict = "within" if payback <= PAYBACK_BENCHMARK else "beyond"
+    benchmark = get_metric("cac_payback_months").benchmark  # the registry's, as the scorecard
+    if payback is not None and benchmark is not None and benchmark.green is not None:
+        within = benchmark.status(payback) == "green"
+        months = f"{benchmark.green:g}"
         parts.append(
-            f"payback is {payback:.1f} months, {verdict} the {PAYBACK_BENCHMARK}-month "
-            "benchmark: "
+            f"payback is {payback:.1f} months, {'within' if within else 'beyond'} the "
+            f"{months}-month benchmark: "
             + (
-                "each new customer repays its cost inside a year"
-                if payback <= PAYBACK_BENCHMARK
-                else "growth consumes cash for longer than a year per customer"
+                f"each new customer repays its cost inside {months} months"
+                if within
+                else f"growth consumes cash for longer than {months} months per customer"
             )
         )
     return sentence(*parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from revline.charts import bar_chart, line_chart, to_svg
+from revline.metrics.api import get_metric
 from revline.report.context import ReportContext
 from revline.report.readings import change_phrase, change_to, moved, points, sentence, show
 from revline.report.registry import Chart, Figure, SectionContent, TableBlock, section
@@ -22,18 +23,16 @@ HEADLINE: dict[str, tuple[str, str]] = {
     "quota_attainment": ("Quota attainment", "ratio"),
     "pipeline_coverage": ("Pipeline coverage", "multiple"),
 }
-COVERAGE_BENCHMARK = 3.0  # the scorecard's green threshold (common SaaS practice)
 
 
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
+#: Read by the reading but not shown as a tile: the declared count of deals won.
+READ = ("deals_won",)
 
 
 def reading(now: dict[str, float | None], before: dict[str, float | None], grain: str) -> str:
     """Bookings' move, split into deal count and deal size, then coverage against 3x."""
     head = change_to("bookings", now["bookings"], before["bookings"], "currency", grain)
-    deals_now = _ratio(now["bookings"], now["avg_deal_size"])
-    deals_before = _ratio(before["bookings"], before["avg_deal_size"])
+    deals_now, deals_before = now["deals_won"], before["deals_won"]
     size_now, size_before = now["avg_deal_size"], before["avg_deal_size"]
     parts = [head]
     if deals_now and deals_before and size_now and size_before:
@@ -51,21 +50,22 @@ def reading(now: dict[str, float | None], before: dict[str, float | None], grain
                 f"{show(size_now, 'currency')}: deal size, not volume, moved it"
             )
     coverage = now["pipeline_coverage"]
-    if coverage is not None:
-        side = "below" if coverage < COVERAGE_BENCHMARK else "at or above"
+    benchmark = get_metric("pipeline_coverage").benchmark  # the registry's, as the scorecard
+    if coverage is not None and benchmark is not None and benchmark.green is not None:
+        side = "at or above" if benchmark.status(coverage) == "green" else "below"
         risk = "next period's number is at risk" if side == "below" else "it supports the plan"
         parts.append(
             f"pipeline coverage of {show(coverage, 'multiple')} is {side} the "
-            f"{COVERAGE_BENCHMARK:.0f}x benchmark: {risk}"
+            f"{benchmark.green:g}x benchmark: {risk}"
         )
     return sentence(*parts)
 
 
 def build(ctx: ReportContext) -> SectionContent:
     """Sales figures, bookings and win-rate trends, and win rate by segment."""
-    ctx.metrics(list(HEADLINE))
-    now = {n: ctx.value(n) for n in HEADLINE}
-    before = {n: ctx.value(n, ctx.prior) for n in HEADLINE}
+    ctx.metrics([*HEADLINE, *READ])
+    now = {n: ctx.value(n) for n in (*HEADLINE, *READ)}
+    before = {n: ctx.value(n, ctx.prior) for n in (*HEADLINE, *READ)}
     tiles = tuple(
         Figure(label, now[n], unit, n, before[n]) for n, (label, unit) in HEADLINE.items()
     )
@@ -114,5 +114,5 @@ section(
     "Sales",
     order=50,
     description="Bookings, win rate, deal size, cycle, attainment and coverage.",
-    needs=(*((name, None) for name in HEADLINE), ("win_rate", "segment")),
+    needs=(*((name, None) for name in (*HEADLINE, *READ)), ("win_rate", "segment")),
 )(build)

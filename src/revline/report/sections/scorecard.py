@@ -23,9 +23,10 @@ def _worsened(line: Line) -> float:
     """How far a line moved the wrong way, relative to its prior (0 when it did not)."""
     if line.value is None or line.prior is None or line.prior == 0:
         return 0.0
-    from revline.scorecard import HEADLINES
+    from revline.metrics.api import get_metric
 
-    higher = next((h.higher_is_better for h in HEADLINES if h.label == line.label), True)
+    benchmark = get_metric(line.metric).benchmark
+    higher = benchmark is None or benchmark.direction == "higher"
     change = (float(line.value) - float(line.prior)) / abs(float(line.prior))
     return -change if higher else change
 

@@ -14,16 +14,19 @@ def definitions(ctx: PageContext) -> dict[str, Any]:
     rows = [
         {
             "metric": m.name,
-            "kind": m.kind,
+            "kind": m.kind_name,
             "unit": m.unit,
             "description": m.description,
             "formula": m.formula,
             "owner": ctx.org.metric_owner(m.name, m.owner).function,
-            "benchmark": f"{m.benchmark.band} ({m.benchmark.source})" if m.benchmark else "",
+            "breakdowns": ", ".join(m.breakdowns),
+            "benchmark": f"{m.benchmark.band} ({m.benchmark.source}, {m.benchmark.year})"
+            if m.benchmark
+            else "",
         }
         for m in REGISTRY.values()
     ]
-    keys = ("metric", "kind", "unit", "description", "formula", "owner", "benchmark")
+    keys = ("metric", "kind", "unit", "description", "formula", "owner", "breakdowns", "benchmark")
     return {
         "tables": [
             table(
