@@ -113,6 +113,8 @@ LOOKUP_TABLES = {
     "analyses/forecast/revenue_asof.py:_FILTERS",
     # how `revline seams` formats each column of its flow table
     "commands/seams.py:FLOW_FORMATS",
+    # the breakdowns each metric frame declares (tuples of dimension names, not functions)
+    "metrics/catalogue.py:FRAME_BREAKDOWNS",
 }
 
 
