@@ -47,7 +47,7 @@ def test_same_seed_gives_byte_identical_tables(tmp_path: Path) -> None:
     assert prints[0] == prints[1]
     assert result.as_of == AS_OF
     assert result.rows["accounts"] == 1000 + result.opening_accounts
-    assert result.opening_accounts > 0 and result.customers > 0
+    assert result.opening_accounts > 0 and result.subscribed > 0
 
 
 def test_another_seed_gives_another_company() -> None:

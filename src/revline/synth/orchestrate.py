@@ -47,7 +47,9 @@ class SynthResult:
     """What a run wrote: rows per table (canonical and truth), the as-of date and the time taken.
 
     ``accounts`` arrived in the window; ``opening_accounts`` are the opening book's customers
-    (won before it; ``rows["accounts"]`` is the sum); ``customers`` pay at the last month.
+    (won before it; ``rows["accounts"]`` is the sum); ``subscribed`` have a subscription running
+    in the last month (a usage-priced one may bill nothing that month, so the registry's
+    ``customers``, which counts MRR above zero, is a little lower).
     """
 
     rows: dict[str, int]
@@ -57,7 +59,7 @@ class SynthResult:
     months: int
     seed: int
     opening_accounts: int = 0
-    customers: int = 0
+    subscribed: int = 0
 
 
 class _Run:
