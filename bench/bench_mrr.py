@@ -1,38 +1,36 @@
-"""Benchmark revline's MRR movements, bridge, NRR, GRR and cohorts against hand-written baselines.
+"""Benchmark revline's MRR suite against hand-written DuckDB queries for the same outputs.
 
 Run from the repository root::
 
-    python bench/bench_mrr.py                        # 1M paying accounts x 24 months
-    python bench/bench_mrr.py --accounts 250000      # a smaller company
-    python bench/bench_mrr.py --company synthetic    # revline.synth's whole company
+    python bench/bench_mrr.py                        # 1M paying accounts x 24 months, 3 rounds
+    python bench/bench_mrr.py --accounts 200000      # a smaller company (cheap, for profiling)
+    python bench/bench_mrr.py --movement-baselines   # also the movements-only references
     python bench/bench_mrr.py --company synthetic-customers --accounts 100000
         # revline.synth sized by paying customers (``revline synth --customers``)
 
+**The suite** (``bench/mrr_suite.py``): the customer-month movements, the monthly bridge, NRR and
+GRR by quarter, the three cohort matrices by month (NRR, logo and gross revenue retention), and
+the efficiency metrics that read the MRR model (new customers, new ARR, CAC, CAC payback, CAC
+ratio, LTV:CAC by quarter). revline computes it as a library user does (one ``build_model``,
+each metric's ``compute``); the hand side with hand-written SQL (the customers' pieces stored
+once, then one query per family). Both sides' outputs are checked equal inside DuckDB.
+
+Each side runs in its own child process, so that its peak memory (``ru_maxrss``) is its own;
+the rounds interleave them (hand, revline, then revline, hand, ...), so a busy spell on the
+shared machine hits both. Every output is materialised as Arrow. The figures (min and median
+per family, the ratios, peak memory), the machine and its load average are appended to
+``bench/mrr_results.md``.
+
 The default company (``--company customers``, ``bench/mrr_company.py``, seed 7) is the issue's
-reference scale: every account pays, ~3.3M subscription rows, ~15.7M customer-month rows. The
-synthetic one (``revline.synth.generate``, seed 7) holds a whole company in which only a few
-percent of the accounts become customers. Either warehouse is cached in ``bench/_work/``
-(git-ignored) and reused. Each implementation runs in its
-own child process, so that its peak memory (``ru_maxrss``) is its own:
+reference scale: every account pays, ~3.3M subscription rows, ~15.7M customer-month rows, plus
+S&M expenses and financials for the efficiency metrics. The synthetic one
+(``revline.synth.generate``, seed 7) is a whole company in which only a few percent of the
+accounts become customers. Either warehouse is cached in ``bench/_work/`` (git-ignored).
 
-- **revline**: ``build_model`` + ``movements`` (the customer-month movements), then the bridge,
-  NRR and GRR by quarter, and the cohort NRR and logo retention matrices by month;
-- **hand SQL** (in ``bench/mrr_baselines.py``, with the others): the issue's reference design,
-  one hand-written DuckDB query for the same movements: subscription segments (a subscription's
-  months at one exchange rate, valued once), one window over each customer's changes, expanded
-  to customer-months only at the end;
-- **grid SQL**: the earlier hand query, kept as a second reference: every subscription
-  expanded to its months first, converted at the rate in force (an ``ASOF`` join), summed per
-  customer-month, one ``lag``/``lead`` window;
-- **pandas**: a straightforward pandas version (``repeat`` to months, ``merge``, ``groupby``,
-  ``shift``), exact in ``int64`` (Python integers only for converted currencies).
-
-All four must give the same movement rows (account, month, kind, amount in whole cents),
-checked in DuckDB on the rows each child saved (so no child holds a copy for the check and its
-peak memory is its own); the figures, the ratios, the peak memory and the machine are appended
-to ``bench/mrr_results.md``. Settings: billed MRR, churn at
-the scheduled end, past-due handling off (the baselines do not model dunning; revline with its
-default 30-day dunning window is timed as well, for reference).
+``--movement-baselines`` adds the earlier movements-only comparison: revline's movements against
+the hand query (``HAND_SQL``), the subscription-month grid query (``GRID_SQL``) and pandas, all
+checked row for row. Settings: billed MRR, churn at the scheduled end, past-due handling off
+(the hand queries do not model dunning).
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -51,6 +50,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from mrr_baselines import AS_OF, KEY, WORK, run_pandas, run_sql
+from mrr_suite import FAMILIES, check, run_hand
+from mrr_suite import run_revline as run_revline_suite
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "mrr_results.md"
@@ -63,7 +64,7 @@ def machine() -> str:
     kib = int(Path("/proc/meminfo").read_text().split()[1])
     load = Path("/proc/loadavg").read_text().split()[0]
     cores = len(os.sched_getaffinity(0))
-    return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} at the start"
+    return f"{cores} cores, {cpu}, {kib / 2**20:.1f} GiB RAM; load average {load} when written"
 
 
 def warehouse_path(company: str, accounts: int, months: int) -> Path:
@@ -75,7 +76,7 @@ def warehouse_path(company: str, accounts: int, months: int) -> Path:
     (``revline synth --customers``; see bench/synth_results.md for how long that takes).
     """
     if company == "customers":
-        path = WORK / f"customers_{accounts}x{months}_s7.duckdb"
+        path = WORK / f"customers_{accounts}x{months}_s7_v2.duckdb"  # v2: with expenses
         if not path.exists():
             from mrr_company import build
 
@@ -158,6 +159,8 @@ def child(which: str, path: Path) -> None:
         "sql": lambda: run_sql(path),
         "sql_grid": lambda: run_sql(path, grid=True),
         "pandas": lambda: run_pandas(path),
+        "suite_revline": lambda: run_revline_suite(path),
+        "suite_hand": lambda: run_hand(path),
     }
     result = runs[which]()
     result["peak_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
@@ -225,7 +228,12 @@ def main() -> None:
     )
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--repeat", type=int, default=3, help="Runs each; the fastest counts.")
+    parser.add_argument("--repeat", type=int, default=3, help="Rounds (each runs both sides).")
+    parser.add_argument(
+        "--movement-baselines",
+        action="store_true",
+        help="Also time the movements-only references (hand SQL, grid SQL, pandas).",
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--path", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,14 +241,120 @@ def main() -> None:
         child(args.child, Path(args.path))
         return
     path = warehouse_path(args.company, args.accounts, args.months)
-    runs: dict[str, dict[str, Any]] = {}
-    for _ in range(args.repeat):  # interleaved, so that a busy spell hits every implementation
-        for name in ("sql", "revline", "pandas", "sql_grid", "revline_dunning"):
-            result = measure(name, path)
-            if name not in runs or result["movements"] < runs[name]["movements"]:
-                runs[name] = result
-    rows = agree()
-    write_results(args, runs, rows)
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    suite: dict[str, list[dict[str, Any]]] = {"suite_hand": [], "suite_revline": []}
+    loads = []
+    for i in range(args.repeat):  # interleaved: hand, revline, then revline, hand, ...
+        order = ("suite_hand", "suite_revline") if i % 2 == 0 else ("suite_revline", "suite_hand")
+        for name in order:
+            loads.append(Path("/proc/loadavg").read_text().split()[0])
+            suite[name].append(measure(name, path))
+    rows = check()
+    write_suite(args, suite, rows, load, loads)
+    if args.movement_baselines:
+        runs: dict[str, dict[str, Any]] = {}
+        for _ in range(args.repeat):
+            for name in ("sql", "revline", "pandas", "sql_grid", "revline_dunning"):
+                result = measure(name, path)
+                if name not in runs or result["movements"] < runs[name]["movements"]:
+                    runs[name] = result
+        write_results(args, runs, agree())
+
+
+def family_times(side: str, run: dict[str, Any]) -> dict[str, float]:
+    """Seconds per family (revline: the sum of its outputs; hand: its one query), and total."""
+    out: dict[str, float] = {}
+    for family, names in FAMILIES.items():
+        if side == "suite_hand" or family in ("movements", "bridge"):
+            out[family] = float(run[family])
+        else:
+            out[family] = sum(float(run[n]) for n in names)
+    out["total"] = float(run["total"])
+    return out
+
+
+def write_suite(
+    args: argparse.Namespace,
+    suite: dict[str, list[dict[str, Any]]],
+    rows: dict[str, int],
+    load: list[str],
+    loads: list[str],
+) -> None:
+    hand = [family_times("suite_hand", r) for r in suite["suite_hand"]]
+    rev = [family_times("suite_revline", r) for r in suite["suite_revline"]]
+
+    def stats(runs: list[dict[str, float]], key: str) -> tuple[float, float]:
+        values = [r[key] for r in runs]
+        return min(values), statistics.median(values)
+
+    table = [
+        "| family (outputs) | hand min / median (s) | revline min / median (s) "
+        "| revline / hand (min, median) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for family in [*FAMILIES, "total"]:
+        hmin, hmed = stats(hand, family)
+        rmin, rmed = stats(rev, family)
+        label = (
+            "total (the suite)"
+            if family == "total"
+            else (f"{family} ({', '.join(FAMILIES[family])})")
+        )
+        table.append(
+            f"| {label} | {hmin:.2f} / {hmed:.2f} | {rmin:.2f} / {rmed:.2f} "
+            f"| {rmin / hmin:.2f}x, {rmed / hmed:.2f}x |"
+        )
+    peak = {s: [r["peak_gib"] for r in suite[s]] for s in suite}
+    moves = statistics.median(r["movements"] for r in suite["suite_revline"])
+    cohort_medians = {
+        n: statistics.median(r[n] for r in suite["suite_revline"]) for n in FAMILIES["cohorts"]
+    }
+    total_ratio = stats(rev, "total")[1] / stats(hand, "total")[1]
+    mem_ratio = max(peak["suite_revline"]) / max(peak["suite_hand"])
+    lines = [
+        f"\n## Full suite, {args.accounts:,} accounts x {args.months} months (seed 7, company "
+        f"`{args.company}`), as of {AS_OF}",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}; "
+        f"Python {sys.version.split()[0]}",
+        f"- load average at the start (1, 5, 15 min): {' '.join(load)}; before each run: "
+        f"{', '.join(loads)}",
+        f"- command: `python bench/bench_mrr.py --company {args.company} --accounts "
+        f"{args.accounts} --months {args.months} --repeat {args.repeat}`",
+        f"- {args.repeat} interleaved rounds, each side in its own process; every output "
+        "checked equal to the hand query's inside DuckDB ("
+        + ", ".join(f"{n} {c:,} rows" for n, c in rows.items())
+        + ")",
+        "",
+        *table,
+        "",
+        f"- **suite: revline / hand {total_ratio:.2f}x** (median; target at most 1.5x)",
+        f"- **peak memory** (GiB, max RSS per run): revline "
+        f"{', '.join(f'{p:.2f}' for p in peak['suite_revline'])}; hand "
+        f"{', '.join(f'{p:.2f}' for p in peak['suite_hand'])}: **{mem_ratio:.2f}x** "
+        "(highest of each; target at most 2x)",
+        f"- **cohort matrices against the movements** (revline, median seconds; movements "
+        f"include build_model): movements {moves:.2f}; "
+        + ", ".join(f"{n} {t:.2f}" for n, t in cohort_medians.items())
+        + " (target: each no slower than the movements)",
+        "- revline per output (median seconds): "
+        + ", ".join(
+            f"{k} {statistics.median(float(r[k]) for r in suite['suite_revline']):.2f}"
+            for k in suite["suite_revline"][0]
+            if k not in ("peak_gib",)
+        ),
+        "- hand per query (median seconds): "
+        + ", ".join(
+            f"{k} {statistics.median(float(r[k]) for r in suite['suite_hand']):.2f}"
+            for k in suite["suite_hand"][0]
+            if k not in ("peak_gib",)
+        ),
+    ]
+    if not RESULTS.exists():
+        RESULTS.write_text("# MRR benchmark results\n\nAppended by bench/bench_mrr.py.\n")
+    with RESULTS.open("a") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 def write_results(args: argparse.Namespace, runs: dict[str, dict[str, Any]], rows: int) -> None:

@@ -44,7 +44,7 @@ MONTH_MACRO = (
 #: customer-months only at the end. Amounts exact: integers at scale 10^8 (``BIGINT``, so a
 #: subscription's net amount must stay below about 9 x 10^10; DuckDB raises on overflow), rounded
 #: half-up to cents; a foreign currency is converted in ``HUGEINT`` at scale 10^12.
-HAND_SQL = """
+HAND_CTES = """
 WITH subs AS (
     SELECT s.account_id, s.currency,
            month_idx(s.start_at) AS first_idx,
@@ -111,6 +111,10 @@ moved AS (
            count(*) FILTER (WHERE cents > 0) OVER (w ROWS UNBOUNDED PRECEDING) AS paid_so_far
     FROM pieces WINDOW w AS (PARTITION BY account_id ORDER BY first_idx)
 )
+"""
+
+#: The movements from the ``moved`` pieces of :data:`HAND_CTES` (whole cents).
+HAND_MOVES = """
 SELECT account_id, month_idx,
        CASE WHEN month_idx > first_idx THEN 'unchanged'
             WHEN paid_so_far = 1 AND prev = 0 THEN 'new'
@@ -123,6 +127,9 @@ FROM (SELECT *, unnest(range(first_idx, last_idx + 1)) AS month_idx FROM moved W
 UNION ALL
 SELECT account_id, first_idx, 'churn', prev FROM moved WHERE cents = 0 AND prev > 0
 """
+
+
+HAND_SQL = HAND_CTES + HAND_MOVES
 
 #: The second reference: the same movements from every subscription expanded to its months
 #: first (a per-month grid of subscriptions, never of customers x months), as the benchmark's

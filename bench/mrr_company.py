@@ -19,6 +19,11 @@ round, vectorised over all accounts (numpy, seeded):
 
 Months are whole calendar months from January 2024; rows after the first start and end at a
 month start, so the three implementations see the same months.
+
+For the efficiency metrics that read the same model (CAC, CAC payback, CAC ratio, LTV:CAC),
+the company also books sales and marketing expenses (sales, SDR and marketing salaries and
+marketing programs) and monthly financials (revenue, cost of revenue, gross profit, EBITDA),
+one row per month and function, scaled with the number of accounts.
 """
 
 from __future__ import annotations
@@ -175,7 +180,57 @@ def build(path: Path, accounts: int, months: int, seed: int) -> None:
             "is_free": np.zeros(len(PLANS), bool),
         },
     )
+    expenses, financials = finance(rng, accounts, months)
     with Warehouse.create(path) as wh, wh.transaction():
         wh.append("plans", plans)
         wh.append("accounts", acc)
         wh.append("subscriptions", subs)
+        wh.append("expenses", expenses)
+        wh.append("financials", financials)
+
+
+#: Monthly S&M expenses per account (USD cents): (function, category, cents per account).
+SPEND = (
+    ("sales", "salaries", 800),
+    ("sales_development", "salaries", 300),
+    ("marketing", "salaries", 200),
+    ("marketing", "programs", 400),
+)
+
+
+def finance(rng: np.random.Generator, accounts: int, months: int) -> tuple[pa.Table, pa.Table]:
+    """S&M expenses (one row per month and function) and monthly financials, in USD."""
+    starts = month_start(np.arange(months))
+    month = np.repeat(starts, len(SPEND))
+    per = np.tile(np.array([s[2] for s in SPEND], np.int64), months)
+    wobble = rng.integers(90, 111, len(month))  # +-10% month to month
+    amount = per * accounts * wobble // 100
+    n = len(month)
+    expenses = c.frame(
+        "expenses",
+        LOADED_AT,
+        {
+            "expense_id": c.ids("exp_", np.arange(n)),
+            "month": c.day(month),
+            "function": pa.array([s[0] for s in SPEND] * months),
+            "category": pa.array([s[1] for s in SPEND] * months),
+            "amount": c.money(amount),
+            "currency": c.const("USD", n),
+        },
+    )
+    revenue = accounts * (3_000 + 150 * np.arange(months)) * rng.integers(95, 106, months) // 100
+    cost = revenue * rng.integers(18, 26, months) // 100
+    financials = c.frame(
+        "financials",
+        LOADED_AT,
+        {
+            "financial_id": c.ids("fin_", np.arange(months)),
+            "month": c.day(starts),
+            "revenue": c.money(revenue),
+            "cost_of_revenue": c.money(cost),
+            "gross_profit": c.money(revenue - cost),
+            "ebitda": c.money(revenue * 8 // 100),
+            "currency": c.const("USD", months),
+        },
+    )
+    return expenses, financials

@@ -9,7 +9,10 @@ quarter add up to the quarter's total. Money groups are each rounded to the cent
 may differ from the rounded total by at most half a cent a group.
 
 Not additive, and left out: counts of customers by plan (a customer on two plans is one
-customer, and one in each plan: docs/metrics.md, "Breakdowns").
+customer, and one in each plan: docs/metrics.md, "Breakdowns"); and each MRR movement by plan on
+its own (a switch from plan A to plan B is churn on A and new on B, while the company books one
+expansion or contraction). What holds for plan movements instead is the net: net new MRR by plan
+adds up to the company's net new MRR (checked below, with the movements that make it).
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ ADDITIVE = sorted(
 )
 #: (metric, breakdown) pairs that are not sums over disjoint groups, with the reason above.
 NOT_ADDITIVE = {(name, "plan") for name in ADDITIVE if REGISTRY[name].unit == "count"}
+MOVEMENTS = ("new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "reactivation_mrr")
+NOT_ADDITIVE |= {(name, "plan") for name in MOVEMENTS}
+#: Checked additive by plan although its parts are not (see above).
+NET_BY_PLAN = ("net_new_mrr",)
 
 months = st.sampled_from(range(len(MONTHS)))
 money = st.integers(1, 40).map(lambda n: Decimal(n * 125))
@@ -182,7 +189,7 @@ def _values(
         )
     if not parts:
         return pd.DataFrame(columns=["metric", "period", "group", "value"]), supported
-    out: pd.DataFrame = con.execute(parts[0].union(*parts[1:]))
+    out: pd.DataFrame = con.execute(parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
     return out, supported
 
 
@@ -229,5 +236,10 @@ def test_every_breakdown_of_an_additive_metric_adds_up_to_its_total(
                     groups = mrr if groups.empty else pd.concat([groups, mrr])
                     supported |= more
                 _check(totals, groups, supported, by)
+            net = list(NET_BY_PLAN)
+            net_total, _ = _values(con, build_frame(model, "quarter", None), net, None)
+            net_plans, supported = _values(con, build_frame(model, "quarter", "plan"), net, "plan")
+            assert supported == set(net)
+            _check(net_total, net_plans, supported, "plan")
     finally:
         wh.close()

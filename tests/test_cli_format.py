@@ -21,7 +21,8 @@ from fixtures.mrr.company import TABLES
 from fixtures.mrr.rows import load
 from revline.errors import ConfigError
 from revline.metrics import compute
-from revline.output import check_format, plain, to_csv, to_json
+from revline.output import check_format
+from revline.serialize import dumps, plain, to_csv
 from revline.settings import MetricSettings
 from revline.warehouse import Warehouse
 
@@ -38,7 +39,7 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def test_output_helper_keeps_money_exact() -> None:
     rows = [{"id": "a", "amount": Decimal("0.10"), "share": float("nan"), "n": 3}]
-    assert json.loads(to_json(rows)) == [{"id": "a", "amount": "0.10", "share": None, "n": 3}]
+    assert json.loads(dumps(rows)) == [{"id": "a", "amount": "0.10", "share": None, "n": 3}]
     assert to_csv(rows).splitlines() == ["id,amount,share,n", "a,0.10,,3"]
     assert to_csv([], ["id", "amount"]).strip() == "id,amount"
     assert plain(pd.Timestamp("2025-07-01", tz="UTC")) == "2025-07-01T00:00:00+00:00"

@@ -1,8 +1,10 @@
 """The backtest and its CLI on a small synthetic company, with errors recomputed by hand.
 
-Actuals are checked against an independent pandas sum over the opportunities table (won new
-and expansion deals closed in the quarter, converted at the last rate dated before the as-of
-date); APE, bias and coverage are recomputed from the per-quarter rows.
+Actuals are the registry's ``bookings`` (tests/test_bookings_one_metric.py) and are checked
+here against an independent pandas sum over the opportunities table (won new and expansion
+deals closed in the quarter, each converted at the last rate dated before the first day of the
+month after its close, rounded half up to the cent); APE, bias and coverage are recomputed from
+the per-quarter rows.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,22 +43,33 @@ def result(company: Path) -> Backtest:
         return backtest(wh, rng=np.random.default_rng(0), start=START)
 
 
-def _actual(company: Path, quarter: date, as_of: date) -> Decimal:
-    """Independent oracle: pandas over the raw tables."""
+def _actual(company: Path, quarter: date) -> Decimal:
+    """Independent oracle: pandas over the raw tables, each deal at its close month's rate."""
     with Warehouse.open(company, read_only=True) as wh:
         opps = wh.con.execute(
             "SELECT amount, currency, closed_at, opportunity_type FROM opportunities WHERE is_won"
         ).df()
-        fx = wh.con.execute("SELECT rate_date, base_currency, rate FROM fx_rates").df()
-    fx = fx[pd.to_datetime(fx["rate_date"]).dt.date < as_of].sort_values("rate_date")
-    rate = {str(c): Decimal(g["rate"].iloc[-1]) for c, g in fx.groupby("base_currency")}
-    rate["USD"] = Decimal(1)
+        fx = wh.con.execute(
+            "SELECT rate_date, base_currency, rate FROM fx_rates WHERE quote_currency = 'USD'"
+        ).df()
+    fx["rate_date"] = pd.to_datetime(fx["rate_date"]).dt.date
+    fx = fx.sort_values("rate_date")
     lo = datetime(quarter.year, quarter.month, 1, tzinfo=UTC)
     hi = datetime(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1, tzinfo=UTC)
     inside = (opps["closed_at"] >= lo) & (opps["closed_at"] < hi)
     rows = opps[inside & opps["opportunity_type"].isin(["new", "expansion"])]
-    pairs = zip(rows["amount"], rows["currency"], strict=True)
-    return sum((Decimal(a) * rate[c] for a, c in pairs), Decimal(0))
+    total = Decimal(0)
+    for amount, currency, closed in zip(
+        rows["amount"], rows["currency"], rows["closed_at"], strict=True
+    ):
+        if currency == "USD":
+            total += Decimal(str(amount))
+            continue
+        month_after = date(closed.year + (closed.month == 12), closed.month % 12 + 1, 1)
+        known = fx[(fx["base_currency"] == currency) & (fx["rate_date"] < month_after)]
+        rate = Decimal(str(known["rate"].iloc[-1]))
+        total += (Decimal(str(amount)) * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return total.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def test_replays_each_quarter_with_every_method(result: Backtest) -> None:
@@ -76,8 +89,8 @@ def test_replays_each_quarter_with_every_method(result: Backtest) -> None:
 
 def test_actuals_match_an_independent_sum(company: Path, result: Backtest) -> None:
     for row in result.forecasts.drop_duplicates(["as_of", "quarter"]).itertuples():
-        expected = _actual(company, row.quarter, row.as_of)
-        assert row.actual == pytest.approx(float(expected), abs=0.01)
+        expected = _actual(company, row.quarter)
+        assert Decimal(str(row.actual)) == expected
 
 
 def test_summary_recomputes_from_the_rows(result: Backtest) -> None:

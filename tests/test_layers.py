@@ -3,8 +3,8 @@
 The layers, lowest first (DESIGN.md's data flow; ``warehouse`` is the storage every loader
 writes into, so it sits below ``ingest`` in the import order):
 
-    errors < schema, ddl, settings, org < warehouse < ingest, quality, synth < model < metrics
-    < analyses, scorecard < report, charts < web, cli, commands, output, demo
+    errors < schema, ddl, settings, serialize, org < warehouse < ingest, quality, synth < model
+    < metrics < analyses, scorecard < report, charts < web, cli, commands, output, demo
 
 Every import is walked, including those inside functions, so a lazy import cannot hide an
 upward dependency. A new top-level module must be placed in :data:`LAYERS` (the test says so).
@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "schema": 1,
     "ddl": 1,
     "settings": 1,
+    "serialize": 1,
     "org": 1,
     "warehouse": 2,
     "ingest": 3,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ def test_cli_on_a_synthetic_company(tmp_path: Path, revline_cli: CliRunnerFn) ->
     assert 0.5 < lines[("grr", "GRR")]["value"] <= 1.0
     assert 0 < lines[("win_rate", "Win rate")]["value"] < 1
     assert 0 < lines[("cac_payback_months", "CAC payback")]["value"] < 120
-    assert lines[("new_arr", "New ARR")]["target"] > 0
+    assert Decimal(lines[("new_arr", "New ARR")]["target"]) > 0  # money: an exact string
     assert all(line["status"] in ("green", "amber", "red", "n/a") for line in card["lines"])
     assert all(line["owner"] for line in card["lines"])
     table = revline_cli("scorecard", "-w", str(path), "--period", "2025-Q3")

@@ -1,9 +1,10 @@
 """One way for every command to print results: ``--format table|csv|json``, and progress bars.
 
 Commands build their result as rows (a pandas frame or a list of dicts) and call :func:`emit`;
-they never format CSV or JSON themselves. JSON keeps money exact: a ``Decimal`` is written as a
-string (``"967388.76"``), dates as ISO 8601, missing values as ``null``. CSV writes every row
-with a header. ``table`` is a rich table for people.
+they never format CSV or JSON themselves: both go through :mod:`revline.serialize`, the one
+serializer of every output (money an exact decimal string such as ``"967388.76"``, other numbers
+JSON numbers, dates ISO 8601, missing values ``null``). CSV writes every row with a header.
+``table`` is a rich table for people.
 
 :func:`progress` shows a rich progress bar on long work when stderr is a terminal; without one
 (a pipe, CI, a test) it prints one plain line per step to stderr and never touches stdout, so
@@ -12,12 +13,8 @@ with a header. ``table`` is a rich table for people.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Annotated, Any
 
 import pandas as pd
@@ -26,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from revline.errors import ConfigError, unknown
+from revline.serialize import dumps, plain, records, rows_of, to_csv
 
 #: Where the CLI prints: figures on stdout, errors and progress on stderr.
 console = Console()
@@ -48,61 +46,6 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
     return value
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready scalar: exact Decimal as text, dates as ISO text, NaN/NA as None."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return None if value.is_nan() else str(value)
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):  # numpy scalars
-        return plain(value.item())
-    return str(value)
-
-
-def _rows(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as dicts with text keys, values untouched (column order kept)."""
-    raw = data.to_dict("records") if isinstance(data, pd.DataFrame) else list(data)
-    return [{str(k): v for k, v in row.items()} for row in raw]
-
-
-def records(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as a list of plain (JSON-ready) dicts, column order kept."""
-    return [{k: plain(v) for k, v in row.items()} for row in _rows(data)]
-
-
-def to_json(data: Any) -> str:
-    """``data`` (rows, a dict, a frame) as indented JSON, money exact."""
-    if isinstance(data, pd.DataFrame):
-        data = records(data)
-    return json.dumps(plain(data), indent=2, ensure_ascii=False)
-
-
-def to_csv(
-    data: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None
-) -> str:
-    """Rows as CSV text with a header (also when there are no rows); Decimals in full."""
-    if isinstance(data, pd.DataFrame):
-        frame = data if columns is None else data[list(columns)]
-    else:
-        frame = pd.DataFrame(records(data), columns=list(columns) if columns else None)
-    return frame.to_csv(index=False)
-
-
 def _cell(value: Any) -> str:
     shown = plain(value)
     return "" if shown is None else str(shown)
@@ -115,7 +58,7 @@ def table(
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> Table:
     """A rich table of the rows; ``formatters`` turn a column's values into display text."""
-    rows = _rows(data)
+    rows = rows_of(data)
     if columns:
         names = list(columns)
     elif isinstance(data, pd.DataFrame):
@@ -138,22 +81,27 @@ def emit(
     title: str | None = None,
     columns: Sequence[str] | None = None,
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
+    money: Collection[str] = (),
 ) -> None:
-    """Print rows in ``fmt``: a rich table, CSV or JSON (a list of objects) on stdout."""
+    """Print rows in ``fmt``: a rich table, CSV or JSON (a list of objects) on stdout.
+
+    ``money`` names columns holding money in floating point (estimates): they are written as
+    exact strings rounded to the cent. ``Decimal`` values are money already.
+    """
     fmt = check_format(fmt)
     if columns:
-        data = [{c: row.get(c) for c in columns} for row in _rows(data)]
+        data = [{c: row.get(c) for c in columns} for row in rows_of(data)]
     if fmt == "csv":
-        typer.echo(to_csv(data, columns), nl=False)
+        typer.echo(to_csv(data, columns, money), nl=False)
     elif fmt == "json":
-        typer.echo(to_json(data))
+        typer.echo(dumps(records(data, money) if money else data))
     else:
         console.print(table(data, title, columns, formatters))
 
 
 def emit_json(data: Any) -> None:
-    """Print any JSON-able document (a dict of sections, say), money exact."""
-    typer.echo(to_json(data))
+    """Print any JSON-able document (a dict of sections, say) through the one serializer."""
+    typer.echo(dumps(data))
 
 
 @contextmanager

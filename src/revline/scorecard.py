@@ -14,6 +14,9 @@ the period exactly; otherwise rows inside the period are combined (summed for cu
 count metrics, averaged for ratios). Attainment is value / target, or target / value for
 metrics where lower is better (CAC, payback).
 
+**Money is exact.** A currency line's value, prior, change and target are ``Decimal``s (the
+change is exact decimal arithmetic, never a float subtraction); other units are floats.
+
 **A period to date.** A period that ends after the as-of date (by default the data's end) is
 reported to date (``to_date`` true, ``title`` such as ``2025-Q4 QTD``): balances at the as-of
 month, flows over the months elapsed. Its target and the prior period are the whole ones.
@@ -125,10 +128,10 @@ class Line:
     metric: str
     label: str
     unit: str
-    value: float | None
-    prior: float | None
-    change: float | None  # value - prior
-    target: float | None
+    value: Decimal | float | None  # money (unit "currency") exact as Decimal, else float
+    prior: Decimal | float | None
+    change: Decimal | float | None  # value - prior, exact for money
+    target: Decimal | float | None
     attainment: float | None
     benchmark: str
     source: str
@@ -155,10 +158,22 @@ class Scorecard:
         return asdict(self)
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any, unit: str) -> Decimal | float | None:
+    """A metric value for a line: money stays an exact ``Decimal``, other units are floats."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return None
-    return float(Decimal(value)) if isinstance(value, Decimal) else float(value)
+    if unit == "currency":
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    return float(value)
+
+
+def _change(value: Decimal | float | None, before: Decimal | float | None) -> Any:
+    """``value - before``: exact for money (both ``Decimal``), ``None`` when either is missing."""
+    if value is None or before is None:
+        return None
+    if isinstance(value, Decimal) and isinstance(before, Decimal):
+        return value - before
+    return float(value) - float(before)
 
 
 def _label(first: int, months: int) -> str:
@@ -189,7 +204,7 @@ def last_full_quarter(day: date) -> str:
     return f"{year}-Q{quarter if quarter else 4}"
 
 
-def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> float | None:
+def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> Decimal | float | None:
     t = wh.ibis.table("targets")
     end = period.first + (period.months or period.last - period.first + 1)  # the whole period
     first, last = month_start(period.first), month_start(end) - timedelta(days=1)
@@ -205,11 +220,14 @@ def _target(wh: Warehouse, metric: str, unit: str, period: Period) -> float | No
     exact = rows[(rows.period_start == first) & (rows.period_end == last)]
     if not exact.empty:
         rows = exact
+    if unit == "currency":
+        return sum((Decimal(str(v)) for v in rows["value"]), Decimal(0))
     values = [float(v) for v in rows["value"]]
-    return sum(values) if unit in ("currency", "count") else sum(values) / len(values)
+    return sum(values) if unit == "count" else sum(values) / len(values)
 
 
-def _bench_status(h: Headline, value: float) -> str:
+def _bench_status(h: Headline, value: Decimal | float) -> str:
+    value = float(value)
     if h.green is None or h.amber is None:
         return "n/a"
     if h.ceiling is not None and value > h.ceiling:
@@ -223,7 +241,9 @@ def _target_status(attainment: float) -> str:
     return "green" if attainment >= 1 else "amber" if attainment >= 0.9 else "red"
 
 
-def _status(h: Headline, value: float | None, attainment: float | None) -> tuple[str, str]:
+def _status(
+    h: Headline, value: Decimal | float | None, attainment: float | None
+) -> tuple[str, str]:
     if value is None:
         return "n/a", "no value for the period"
     found = [("benchmark", _bench_status(h, value))]
@@ -236,11 +256,11 @@ def _status(h: Headline, value: float | None, attainment: float | None) -> tuple
     return worst, f"{why} {worst}" + ("" if len(found) == 1 else f" (of {len(found)} checks)")
 
 
-def _pick(frame: pd.DataFrame, period: str, segment: str | None) -> float | None:
+def _pick(frame: pd.DataFrame, period: str, segment: str | None, unit: str) -> Any:
     rows = frame[frame["period"] == period]
     if segment is not None:
         rows = rows[rows["segment"] == segment]
-    return _number(rows["value"].iloc[0]) if len(rows) else None
+    return _number(rows["value"].iloc[0], unit) if len(rows) else None
 
 
 def scorecard(
@@ -268,13 +288,13 @@ def scorecard(
     for h in HEADLINES:
         metric = get_metric(h.metric)
         frame = frames["grr@segment" if h.segment else h.metric]
-        value = _pick(frame, current.label, h.segment)
-        before = _pick(frame, prior, h.segment)
+        value = _pick(frame, current.label, h.segment, metric.unit)
+        before = _pick(frame, prior, h.segment, metric.unit)
         target = None if h.segment else _target(warehouse, h.metric, metric.unit, current)
         attainment = None
         if target is not None and value is not None:
             top, bottom = (value, target) if h.higher_is_better else (target, value)
-            attainment = top / bottom if bottom else None
+            attainment = float(top) / float(bottom) if bottom else None
         status, reason = _status(h, value, attainment)
         lines.append(
             Line(
@@ -283,7 +303,7 @@ def scorecard(
                 unit=metric.unit,
                 value=value,
                 prior=before,
-                change=None if value is None or before is None else value - before,
+                change=_change(value, before),
                 target=target,
                 attainment=attainment,
                 benchmark=h.band or (metric.benchmark.band if metric.benchmark else ""),

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from web_helpers import PASSWORD, WebSetup
+from web_helpers import PASSWORD, WebSetup, as_text
 
 from revline.web.registry import pages
 
@@ -97,9 +97,9 @@ def cells_on(page: Any) -> dict[str, str]:
 
 
 def twin(body: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    figures = {f["id"]: f["value"] or "" for f in body.get("figures", [])}
+    figures = {f["id"]: as_text(f["value"]) for f in body.get("figures", [])}
     cells = {
-        f"{t['id']}.{i}.{key}": cell["value"] or ""
+        f"{t['id']}.{i}.{key}": as_text(cell["value"])
         for t in body.get("tables", [])
         for i, row in enumerate(t["rows"])
         for key, cell in row.items()

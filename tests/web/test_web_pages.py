@@ -11,7 +11,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from web_helpers import WebSetup
+from web_helpers import WebSetup, as_text
 
 from revline.metrics.api import REGISTRY, compute
 from revline.web.registry import pages
@@ -48,10 +48,10 @@ def test_every_page_and_its_json_twin_agree(web: WebSetup, name: str) -> None:
     body = api.json()
     assert body["page"] == name
     shown = {k: unescape(v) for k, v in FIGURE.findall(html.text)}
-    assert shown == {f["id"]: f["value"] or "" for f in body.get("figures", [])}
+    assert shown == {f["id"]: as_text(f["value"]) for f in body.get("figures", [])}
     cells = {k: unescape(v) for k, v in CELL.findall(html.text)}
     assert cells == {
-        f"{table['id']}.{i}.{key}": cell["value"] or ""
+        f"{table['id']}.{i}.{key}": as_text(cell["value"])
         for table in body.get("tables", [])
         for i, row in enumerate(table["rows"])
         for key, cell in row.items()

@@ -46,6 +46,12 @@ class WebSetup:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
 
 
+def as_text(value: Any) -> str:
+    """A JSON twin's value as the page's ``data-value`` attribute shows it: money and text as
+    they are, numbers as Python (and Jinja) print them, missing as empty."""
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
 def login(client: TestClient, user: str, password: str = PASSWORD) -> None:
     """Sign ``client`` in through the login form (with its CSRF token)."""
     page = client.get("/login")

@@ -7,10 +7,9 @@ library returns.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,8 @@ from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.errors import ConfigError, unknown
-from revline.output import console
+from revline.output import console, emit_json
+from revline.serialize import records
 
 forecast_app = typer.Typer(
     name="forecast",
@@ -84,15 +84,28 @@ def frame_table(title: str, frame: pd.DataFrame, columns: list[str]) -> Table:
     return table
 
 
-def to_json(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Records of ``frame`` with dates as ISO strings and NaN as null."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].map(lambda v: isinstance(v, date)).any():
-            frame[col] = frame[col].map(lambda v: v.isoformat() if isinstance(v, date) else v)
-    text = frame.to_json(orient="records", date_format="iso", date_unit="s")
-    records: list[dict[str, object]] = json.loads(text)
-    return records
+#: Columns of the forecast frames that hold money (estimates in floating point): written as
+#: exact strings rounded to the cent by :mod:`revline.serialize`, like every other amount.
+MONEY_COLUMNS = (
+    "mean",
+    "median",
+    "lo-80",
+    "hi-80",
+    "lo-90",
+    "hi-90",
+    "amount",
+    "value",
+    "expected",
+    "forecast",
+    "lo_80",
+    "hi_80",
+    "actual",
+)
+
+
+def to_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Records of a forecast frame through the one serializer, money columns exact."""
+    return records(frame, MONEY_COLUMNS)
 
 
 @forecast_app.command("bookings")
@@ -130,7 +143,7 @@ def bookings_command(
             f"by_{by}": to_json(groups),
             "deals": to_json(result.deals),
         }
-        console.print_json(json.dumps(payload))
+        emit_json(payload)
         return
     cols = ["unique_id", "ds", "lo-80", "median", "hi-80", "mean"]
     console.print(
@@ -194,7 +207,7 @@ def backtest_command(
             "log_loss": to_json(result.log_loss),
             "skipped": to_json(result.skipped),
         }
-        console.print_json(json.dumps(payload))
+        emit_json(payload)
         return
     table = Table(title=f"Bookings backtest {result.start} to {result.end} ({result.currency})")
     for col in ("method", "horizon", "quarters", "mean APE", "bias", "80% coverage"):

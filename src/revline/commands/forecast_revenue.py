@@ -6,7 +6,6 @@ renders them, on the shared ``forecast`` sub-app.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +26,7 @@ from revline.commands.forecast import (
     to_json,
 )
 from revline.errors import ConfigError
-from revline.output import console
+from revline.output import console, emit_json
 
 
 def _wide(frame: pd.DataFrame, series: str) -> pd.DataFrame:
@@ -87,7 +86,7 @@ def revenue_command(
         payload = {
             "as_of": day.isoformat(),
             "base_month": result.base_month.isoformat(),
-            "base_mrr": str(result.base_mrr),
+            "base_mrr": result.base_mrr,
             "customers": result.customers,
             "new_business": result.fitted.new_business,
             "currency": currency,
@@ -95,7 +94,7 @@ def revenue_command(
             "scenarios": {k: to_json(v) for k, v in result.scenarios.items()},
             "deltas": to_json(result.deltas),
         }
-        console.print_json(json.dumps(payload))
+        emit_json(payload)
         return
     console.print(
         f"MRR at {result.base_month:%Y-%m} (known at {day}): {result.base_mrr:,} {currency} "

@@ -6,6 +6,7 @@ The numbers come from :func:`revline.scorecard.scorecard`; this module only rend
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from revline.output import FORMATS, check_format, console, emit, emit_json
 COLOURS = {"green": "green", "amber": "yellow", "red": "red", "n/a": "dim"}
 
 
-def _show(value: float | None, unit: str) -> str:
+def _show(value: Decimal | float | None, unit: str) -> str:
     return display(value, unit, money_places=0)
 
 

@@ -27,50 +27,93 @@ import ibis
 import ibis.expr.types as ir
 
 from revline.metrics.core import MRR_TABLES, Benchmark, Compute, Frame, Metric
-from revline.model.money import CENTS
+from revline.metrics.frame import paying_pieces
+from revline.model.money import from_cents, union_all
 
 
 def cohort_table(frame: Frame) -> ir.Table:
-    """Per cohort (and group) and offset: ``members``, ``active``, ``start``, ``net``, ``gross``."""
-    cm = frame.customer_months
-    units = [*frame.keys, *frame.by_cols]
-    firsts = cm.group_by(units).agg(first=cm.month_idx.min())
-    periods = frame.periods
-    members = firsts.inner_join(periods, firsts.first == periods.month_idx).select(
-        "period", *units, "first", p_last=periods.last_idx
+    """Per cohort (and group) and offset: ``members``, ``active``, ``start``, ``net``, ``gross``.
+
+    Computed from the units' pieces (runs of months at one MRR, :func:`paying_pieces`), never
+    from a members x offsets grid: a piece adds its MRR (and one active member) from the offset
+    of its first month and takes it away after its last, so a running sum over the offsets of
+    each cohort gives the MRR and the active members at every offset. Gross retention counts
+    only the pieces before a member's first month without MRR, each at the lowest MRR (capped
+    at the start) of the pieces so far. Only the members x offsets totals are a grid.
+    """
+    keys = list(frame.keys)
+    last = frame.model.last_idx
+    p = paying_pieces(frame)
+    known = p.filter(ibis.and_(*(p[k].notnull() for k in keys)))
+    ordered = ibis.window(group_by=keys, order_by=known.p_first)
+    whole = ibis.window(group_by=keys)
+    after_gap = (known.p_last.lag().over(ordered) + 1 == known.p_first).fill_null(False)
+    a = known.mutate(gap=ibis.ifelse(after_gap, 0, 1), first=known.p_first.min().over(whole))
+    ordered = ibis.window(group_by=keys, order_by=a.p_first)
+    so_far = ibis.cumulative_window(group_by=keys, order_by=a.p_first)
+    whole = ibis.window(group_by=keys)
+    b = a.mutate(
+        run=a.gap.sum().over(so_far),
+        start=ibis.ifelse(a.p_first == a.first, a.mrr_cents, 0).max().over(whole),
     )
-    starts = cm.select(*(cm[k].name(f"s_{k}") for k in frame.keys), s_idx=cm.month_idx, s=cm.mrr)
-    members = members.inner_join(
-        starts,
-        [*(members[k] == starts[f"s_{k}"] for k in frame.keys), members.first == starts.s_idx],
-    ).select("period", *units, "first", "p_last", start="s")
+    so_far = ibis.cumulative_window(group_by=keys, order_by=b.p_first)
+    # gross: the lowest MRR (capped at the start) so far, until the first month without MRR
+    capped = ibis.least(b.mrr_cents, b.start)
+    c = b.mutate(kept=ibis.ifelse(b.run == 1, capped.min().over(so_far), 0))
+    periods = frame.periods.select(
+        "period", c_first="month_idx", horizon=last - frame.periods.last_idx
+    )
+    rows = c.inner_join(periods, c.first == periods.c_first).filter(lambda t: t.horizon >= 0)
+    groups = ["period", *frame.by_cols]
+    members = rows.filter(rows.p_first == rows.first)
+    totals = members.group_by([*groups, "horizon"]).agg(
+        members=members.count(), start_cents=members.start.sum().cast("int64")
+    )
+    changes = union_all(
+        rows.select(
+            *groups,
+            k=rows.p_first - rows.first,
+            horizon="horizon",
+            d_active=ibis.literal(1),
+            d_net=rows.mrr_cents,
+            d_gross=rows.kept,
+        ),
+        rows.select(
+            *groups,
+            k=rows.p_last + 1 - rows.first,
+            horizon="horizon",
+            d_active=ibis.literal(-1),
+            d_net=-rows.mrr_cents,
+            d_gross=-rows.kept,
+        ),
+    )
+    changes = changes.filter(changes.k <= changes.horizon)
+    steps = changes.group_by([*groups, "k"]).agg(
+        d_active=changes.d_active.sum().cast("int64"),
+        d_net=changes.d_net.sum().cast("int64"),
+        d_gross=changes.d_gross.sum().cast("int64"),
+    )
     span = frame.model.last_idx - frame.model.first_idx
     spine = ibis.range(0, span + 1).unnest().name("months_since_start").as_table()
-    grid = members.cross_join(spine)
-    grid = grid.filter(grid.p_last + grid.months_since_start <= frame.model.last_idx)
-    later = cm.view()
-    later = later.select(
-        *(later[k].name(f"l_{k}") for k in frame.keys), l_idx=later.month_idx, l_mrr=later.mrr
-    )
+    grid = totals.cross_join(spine)
+    grid = grid.filter(grid.months_since_start <= grid.horizon)
     joined = grid.left_join(
-        later,
-        [
-            *(grid[k] == later[f"l_{k}"] for k in frame.keys),
-            grid.first + grid.months_since_start == later.l_idx,
-        ],
+        steps,
+        [*(grid[g] == steps[g] for g in groups), grid.months_since_start == steps.k],
     )
-    zero = ibis.literal(0).cast(CENTS)
-    mrr = joined.l_mrr.coalesce(zero)
-    capped = ibis.ifelse(mrr < joined.start, mrr, joined.start)
-    # gross: the lowest capped MRR at any offset so far (lost revenue is never won back)
-    so_far = ibis.window(group_by=["period", *units], order_by="months_since_start", following=0)
-    joined = joined.mutate(mrr=mrr, kept=capped.min().over(so_far))
-    return joined.group_by(["period", *frame.by_cols, "months_since_start"]).agg(
-        members=joined.count(),
-        active=(joined.mrr > 0).sum(),
-        start=joined.start.sum().cast("float64"),
-        net=joined.mrr.sum().cast("float64"),
-        gross=joined.kept.sum().cast("float64"),
+    offsets = ibis.cumulative_window(group_by=groups, order_by=joined.months_since_start)
+
+    def running(name: str) -> ir.IntegerValue:
+        return joined[name].coalesce(0).sum().over(offsets).cast("int64")
+
+    return joined.select(
+        *groups,
+        "months_since_start",
+        members=joined.members,
+        active=running("d_active"),
+        start=from_cents(joined.start_cents).cast("float64"),
+        net=from_cents(running("d_net")).cast("float64"),
+        gross=from_cents(running("d_gross")).cast("float64"),
     )
 
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from revline.errors import ConfigError, RevlineError, WarehouseError, unknown
 from revline.metrics.core import Frame
-from revline.metrics.frame import BREAKDOWNS, NONE_LABEL, build_frame
+from revline.metrics.frame import BREAKDOWNS, NONE_LABEL, build_frame, frame_changes
 from revline.model.engine import store
 from revline.model.money import CENTS, convert, rates, unconverted, union_all
 from revline.model.mrr import MrrModel
@@ -265,7 +265,8 @@ def new_customer_moves(frame: GtmFrame, allowed: tuple[str, ...]) -> ir.Table:
     """
     if frame.by is not None and frame.by not in allowed:
         raise unsupported(frame, "new customers", allowed)
-    moves = frame.mrr.movements.filter(lambda t: t.movement == "new")
+    moves = frame_changes(frame.mrr)  # the movements but "unchanged", not expanded to months
+    moves = moves.filter(moves.movement == "new")
     periods = frame.periods.select("period", p_idx=frame.periods.month_idx)
     rows = moves.inner_join(periods, moves.month_idx == periods.p_idx)
     return rows.select("period", *frame.by_cols, "account_id", amount=rows.amount.cast(CENTS))

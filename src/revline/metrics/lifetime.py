@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
-from revline.metrics.frame import at_period_end, fill_periods
+from revline.metrics.frame import at_months, at_period_end, fill_periods, frame_changes
 from revline.model.money import CENTS
 
 TRAILING_MONTHS = 6
@@ -36,12 +36,17 @@ def _trailing(table: ir.Table, frame: Frame, month: ir.IntegerValue) -> ir.Table
 
 def average_churn(frame: Frame) -> ir.Table:
     """``period``, the breakdown and ``churn``: trailing six-month mean monthly logo churn."""
-    cm = frame.customer_months
-    before = _trailing(cm, frame, cm.month_idx + 1)
+    # the units paying in the month before each of the trailing months (read from the pieces
+    # that cover those months, not from expanded customer-months)
+    bounds = frame.period_bounds.select("period", p_last="last_idx")
+    back = ibis.range(0, TRAILING_MONTHS).unnest().name("back").as_table()
+    months = bounds.cross_join(back)
+    months = months.select("period", m_idx=months.p_last - months.back)
+    before = at_months(frame, months.mutate(b_idx=months.m_idx - 1), "b_idx")
     keys = ["period", *frame.by_cols, "m_idx"]
-    before = before.mutate(m_idx=before.month_idx + 1)
     paying = before.group_by(keys).agg(paying=before.count())
-    moves = frame.movements.filter(frame.movements.movement == "churn")
+    moves = frame_changes(frame)
+    moves = moves.filter(moves.movement == "churn")
     lost = _trailing(moves, frame, moves.month_idx)
     lost = lost.mutate(m_idx=lost.month_idx)
     churned = lost.group_by(keys).agg(churned=lost.count())

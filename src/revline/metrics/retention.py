@@ -17,25 +17,35 @@ import ibis
 import ibis.expr.types as ir
 
 from revline.metrics.core import MRR_TABLES, Benchmark, Frame, Metric
-from revline.metrics.frame import fill_periods
-from revline.model.money import CENTS
+from revline.metrics.frame import at_months, fill_periods, paying_pieces
+from revline.model.money import CENTS, from_cents
 
 
 def _cohort(frame: Frame, trailing: bool = False) -> ir.Table:
     """Per period and cohort member: ``start`` MRR and ``end`` MRR (0 when churned).
 
     The cohort is paying in the month before the period (or, ``trailing``, twelve months
-    before the period's last month) and is compared at the period's last month.
+    before the period's last month) and is compared at the period's last month. Both balances
+    are read from the pieces that cover those months (:func:`revline.metrics.frame.at_months`).
     """
-    cm = frame.customer_months
     bounds = frame.period_bounds
     start_idx = bounds.last_idx - 12 if trailing else bounds.first_idx - 1
-    start = cm.inner_join(bounds, cm.month_idx == start_idx).select(
-        "period", *frame.keys, *frame.by_cols, "last_idx", start=cm.mrr
+    starts = at_months(frame, bounds.mutate(s_idx=start_idx), "s_idx")
+    start = starts.select("period", *frame.keys, *frame.by_cols, "last_idx", start=starts.mrr)
+    p = paying_pieces(frame)
+    end = p.select(
+        **{f"e_{k}": p[k] for k in frame.keys},
+        e_first=p.p_first,
+        e_last=p.p_last,
+        end=from_cents(p.mrr_cents),
     )
-    end = cm.select(*frame.keys, e_idx=cm.month_idx, end=cm.mrr)
     joined = start.left_join(
-        end, [*(start[k] == end[k] for k in frame.keys), start.last_idx == end.e_idx]
+        end,
+        [
+            *(start[k] == end[f"e_{k}"] for k in frame.keys),
+            end.e_first <= start.last_idx,
+            end.e_last >= start.last_idx,
+        ],
     )
     zero = ibis.literal(0).cast(CENTS)
     return joined.select("period", *frame.by_cols, "start", end=joined.end.coalesce(zero))

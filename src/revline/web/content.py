@@ -2,8 +2,9 @@
 
 Every value comes from :func:`revline.metrics.api.compute_many`; the breakdown filter of a
 request (segment, region, plan or channel) is applied one way for every page: compute the
-metric ``by`` that dimension and keep the rows of the chosen value. Values are carried exactly
-as strings (``Decimal`` money keeps its digits) next to a ``display`` string formatted by
+metric ``by`` that dimension and keep the rows of the chosen value. Values go through
+:mod:`revline.serialize`, the one serializer of every output (money an exact decimal string,
+other numbers JSON numbers, missing ``null``), next to a ``display`` string formatted by
 :func:`revline.metrics.core.display`, the one formatter every interface uses.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,27 +20,9 @@ import pandas as pd
 from revline.metrics.api import compute_many, get_metric
 from revline.metrics.core import display
 from revline.metrics.drill import ROWS
+from revline.serialize import plain
+from revline.serialize import records as serial_records
 from revline.web.registry import PageContext
-
-
-def exact(value: Any) -> str | None:
-    """A metric value as an exact string (``None`` for missing): Decimal digits are kept."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return None if value.is_nan() else str(value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else repr(value)
-    if hasattr(value, "item"):  # numpy scalars
-        return exact(value.item())
-    if pd.isna(value):
-        return None
-    return str(value)
-
 
 _SUPPORT: dict[tuple[str, str], bool] = {}
 
@@ -133,7 +115,7 @@ def figure(
         "label": label or label_of(metric),
         "period": period,
         "unit": m.unit,
-        "value": exact(value),
+        "value": plain(value, m.unit),
         "display": display(value, m.unit),
         "owner": ctx.org.metric_owner(m.name, m.owner).function,
         "drill": drill_url(ctx, metric, period),
@@ -187,13 +169,14 @@ def column(key: str, label: str, unit: str = "text") -> dict[str, str]:
 
 
 def cell(value: Any, unit: str) -> dict[str, Any]:
-    """A table cell: exact value and its display string."""
+    """A table cell: its value (money an exact string, other numbers JSON numbers) and its
+    display string."""
     if unit == "text":
         text = (
             "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
         )
         return {"value": text, "display": text}
-    return {"value": exact(value), "display": display(value, unit)}
+    return {"value": plain(value, unit), "display": display(value, unit)}
 
 
 def table(
@@ -223,12 +206,10 @@ def chart(
     return {"id": chart_id, "title": title, "kind": kind, "rows": rows, "options": options}
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON-able records, values exact (money as Decimal strings)."""
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append({str(k): (exact(v) if not isinstance(v, str) else v) for k, v in row.items()})
-    return out
+def records(frame: pd.DataFrame, money: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """A frame as JSON-ready records (:func:`revline.serialize.records`): ``Decimal`` money and
+    the columns named in ``money`` as exact strings, other numbers as numbers."""
+    return serial_records(frame, money)
 
 
 def by_dimension(

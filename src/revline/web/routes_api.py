@@ -12,8 +12,8 @@ from revline.metrics.api import REGISTRY, compute_many
 from revline.metrics.core import display
 from revline.metrics.frame import BREAKDOWNS
 from revline.metrics.gtm_frame import GTM_BREAKDOWNS
+from revline.serialize import plain
 from revline.web.errors import WebError
-from revline.web.rows_json import jsonable
 from revline.web.security import can_see_page, current_user, require_metric
 from revline.web.state import WebState
 from revline.web.users import User, UserStore
@@ -100,7 +100,7 @@ def install(app: FastAPI) -> None:
         unit = declared["unit"]
         values = [
             {
-                **{str(k): jsonable(v) for k, v in row.items()},
+                **{str(k): plain(v, unit if k == "value" else None) for k, v in row.items()},
                 "display": display(row["value"], unit),
             }
             for row in frame.to_dict(orient="records")
@@ -113,7 +113,7 @@ def install(app: FastAPI) -> None:
         pre = state.precompute
         return {
             "warehouse": state.path if user.sees_everything else None,
-            "as_of": str(state.as_of),
+            "as_of": plain(state.as_of),
             "default_period": state.default_period,
             "load_id": state.load_id,
             "precompute": {

@@ -13,11 +13,12 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from revline import __version__
 from revline.errors import ConfigError, unknown
+from revline.serialize import dumps
 from revline.web.charts import render_all
 from revline.web.fastpath import Prebuilt
 from revline.web.registry import BREAKDOWN_FILTERS, Filters, Page
@@ -68,7 +69,7 @@ def json_bytes(state: WebState, page: Page, filters: Filters) -> Prebuilt:
     key = ("json", page.name, filters.key())
 
     def build() -> Prebuilt:
-        body = bytes(JSONResponse(payload(state, page, filters)).body)
+        body = dumps(payload(state, page, filters), indent=None).encode()
         return Prebuilt.of(body, "application/json")
 
     return state.cached(key, build)

@@ -7,7 +7,6 @@ function owns gets a 403 naming only the metric.
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Annotated
 from urllib.parse import urlencode
@@ -20,8 +19,8 @@ from revline.errors import ConfigError, unknown
 from revline.metrics.api import REGISTRY
 from revline.metrics.drill import ROWS, rows
 from revline.metrics.frame import BREAKDOWNS
+from revline.serialize import plain, to_csv
 from revline.web.errors import WebError
-from revline.web.rows_json import jsonable
 from revline.web.security import current_user, require_rows
 from revline.web.state import WebState
 from revline.web.users import User
@@ -74,11 +73,9 @@ def install(app: FastAPI) -> None:
     ) -> Response:
         """The rows behind a figure as CSV (every row, exact values)."""
         frame, label = _frame(request, user, metric, period, by, value)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
         name = "_".join(str(p) for p in (metric, label, by, value) if p)
         headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-        return Response(buffer.getvalue(), media_type="text/csv", headers=headers)
+        return Response(to_csv(frame), media_type="text/csv", headers=headers)
 
     def page_of_rows(
         request: Request,
@@ -102,7 +99,7 @@ def install(app: FastAPI) -> None:
             "by": by,
             "value": value,
             "columns": [str(c) for c in frame.columns],
-            "rows": [[jsonable(v) for v in row] for row in chunk.itertuples(index=False)],
+            "rows": [[plain(v) for v in row] for row in chunk.itertuples(index=False)],
             "page": page,
             "size": size,
             "total": total,

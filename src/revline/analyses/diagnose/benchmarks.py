@@ -89,7 +89,7 @@ def _at_stake(
         return money(gap), "target - value"
     if line.metric in RETENTION and red_line is not None:
         arr = _start_arr(ctx, segment, prior)
-        gap = Decimal(str(red_line - line.value))
+        gap = Decimal(str(red_line - float(line.value)))
         where = f" of {segment}" if segment else ""
         return money(gap * arr), f"({red_line:.0%} band - value) x ARR{where} at the period start"
     return None, "not measured in money"

@@ -3,8 +3,11 @@
 For each quarter start ``q`` from ``start`` to the last quarter fully inside the data, every
 method is fitted on the warehouse as known strictly before ``q`` (each forecaster reads through
 :func:`revline.model.pipeline.pipeline_as_of`, so nothing later is visible) and forecasts ``q``
-(horizon 1) and the quarter after (horizon 2). Actuals are the bookings of those quarters as
-known at the end of the data, at the as-of date's exchange rates. Per method and horizon the
+(horizon 1) and the quarter after (horizon 2). Actuals are the registry's ``bookings`` of
+those quarters (:func:`bookings_actuals`): the same figure the sales page, ``revline metrics
+compute bookings`` and the board pack show, each deal converted at its close month's rate. A
+forecast values deals at the as-of date's rates, so a currency move after the as-of date counts
+as forecast error, as it does in the reported bookings. Per method and horizon the
 summary gives the mean absolute percentage error (APE), the mean signed percentage error (bias:
 positive = over-forecast) and the share of quarters whose actual fell inside the 80% interval.
 revline's deal-level probabilities of winning are scored by log loss against the outcomes, next
@@ -24,11 +27,11 @@ import pandas as pd
 from revline.analyses.forecast.baselines import AutoETSBaseline, RunRate, WeightedPipeline
 from revline.analyses.forecast.bookings import HORIZON, BookingsSettings
 from revline.analyses.forecast.contract import BaseForecaster, ForecastError
-from revline.analyses.forecast.deal_values import fx_factors
 from revline.analyses.forecast.forecasters import BookingsForecaster
-from revline.analyses.forecast.periods import add_quarters, quarter_start
+from revline.analyses.forecast.periods import add_quarters, quarter_label, quarter_start
 from revline.analyses.forecast.scoring import deal_scores, summarise_errors
-from revline.analyses.forecast.series import quarter_sums
+from revline.metrics.api import compute_many
+from revline.metrics.gtm_frame import GtmSettings
 from revline.model.pipeline import pipeline_as_of
 from revline.warehouse import Warehouse
 
@@ -116,14 +119,22 @@ def backtest(
             from revline.errors import unknown
 
             raise ForecastError(unknown("method", name, METHODS), hint="Leave --method out.")
+    if set(s.types) != set(BOOKINGS_TYPES):
+        raise ForecastError(
+            f"A backtest scores bookings of types {', '.join(BOOKINGS_TYPES)} (the registry's "
+            f"bookings), not {', '.join(s.types)}.",
+            hint=f"Backtest with the default types {BOOKINGS_TYPES}.",
+        )
     days, end = as_of_dates(wh, start, end)
     known_end = pipeline_as_of(wh, end)
+    booked = bookings_actuals(wh, end, s.currency)
     rows, skipped, deal_frames = [], [], []
     for as_of in days:
         targets = [add_quarters(as_of, i) for i in range(HORIZON)]
         targets = [q for q in targets if add_quarters(q, 1) <= end]
-        factors = fx_factors(wh, as_of, s.currency)
-        actual = quarter_sums(known_end, factors, s.currency, targets, s.types)
+        actual = pd.DataFrame(
+            {"ds": targets, "y": [booked.get(quarter_label(q), Decimal(0)) for q in targets]}
+        )
         for name in names:
             model = METHODS[name](rng.spawn(1)[0], s)
             try:
@@ -149,6 +160,25 @@ def backtest(
         log_loss=log_loss,
         skipped=pd.DataFrame(skipped, columns=["method", "as_of", "reason"]),
     )
+
+
+#: The opportunity types the registry's ``bookings`` counts (every type but renewal).
+BOOKINGS_TYPES = ("new", "expansion")
+
+
+def bookings_actuals(wh: Warehouse, end: date, currency: str) -> dict[str, Decimal]:
+    """The registry's ``bookings`` of every quarter before ``end`` (exclusive), by label
+    (``2025-Q4``); a quarter without a won deal books 0.
+
+    One metric for one word: the backtest's actual is the figure every other interface shows
+    for the quarter (docs/forecast.md "Actuals").
+    """
+    settings = GtmSettings(reporting_currency=currency, as_of=end - timedelta(days=1))
+    frame = compute_many(["bookings"], "quarter", warehouse=wh, settings=settings)["bookings"]
+    return {
+        str(p): Decimal(0) if v is None or pd.isna(v) else Decimal(v)
+        for p, v in zip(frame["period"], frame["value"], strict=True)
+    }
 
 
 def _row(

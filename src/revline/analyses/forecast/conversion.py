@@ -172,7 +172,9 @@ def training_rows(
     """
     won_at = known.loc[known["is_won"].astype(bool), ["opportunity_id", "closed_at"]]
     won = dict(zip(won_at["opportunity_id"], won_at["closed_at"], strict=True))
-    snap = pipelines(wh, days)
+    # No snapshot at all (history shorter than the outcome window) is the same problem as empty
+    # snapshots; an empty list of days must not reach the engine (an untyped empty column).
+    snap = pipelines(wh, days) if days else pd.DataFrame(columns=["is_closed", "opportunity_type"])
     snap = snap[~snap["is_closed"].astype(bool) & snap["opportunity_type"].isin(types)].copy()
     if snap.empty:
         raise ForecastError(

@@ -6,10 +6,17 @@ the reading names how ARR moved and the red lines that moved the wrong way, with
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from revline.report.context import ReportContext
 from revline.report.readings import VERSUS, change_phrase, change_to, sentence, show
 from revline.report.registry import Figure, SectionContent, TableBlock, section
 from revline.scorecard import Line, scorecard
+
+
+def _f(value: Decimal | float | None) -> float | None:
+    """A line's value as a float for the prose and figures (money is exact in the line)."""
+    return None if value is None else float(value)
 
 
 def _worsened(line: Line) -> float:
@@ -19,14 +26,14 @@ def _worsened(line: Line) -> float:
     from revline.scorecard import HEADLINES
 
     higher = next((h.higher_is_better for h in HEADLINES if h.label == line.label), True)
-    change = (line.value - line.prior) / abs(line.prior)
+    change = (float(line.value) - float(line.prior)) / abs(float(line.prior))
     return -change if higher else change
 
 
 def reading(lines: tuple[Line, ...], grain: str) -> str:
     """ARR's move, the count of red lines, and the worst movers among them with their owners."""
     arr = next((line for line in lines if line.metric == "arr" and line.label == "ARR"), None)
-    first = "" if arr is None else change_to("ARR", arr.value, arr.prior, arr.unit, grain)
+    first = "" if arr is None else change_to("ARR", _f(arr.value), _f(arr.prior), arr.unit, grain)
     rated = [line for line in lines if line.status != "n/a"]
     red = [line for line in rated if line.status == "red"]
     if not rated:
@@ -35,8 +42,8 @@ def reading(lines: tuple[Line, ...], grain: str) -> str:
     worst = sorted((line for line in red if _worsened(line) > 0), key=_worsened, reverse=True)
     if worst:
         named = " and ".join(
-            f"{line.label} {change_phrase(line.value, line.prior, line.unit)} to "
-            f"{show(line.value, line.unit)}, owned by {line.owner}"
+            f"{line.label} {change_phrase(_f(line.value), _f(line.prior), line.unit)} to "
+            f"{show(_f(line.value), line.unit)}, owned by {line.owner}"
             for line in worst[:2]
         )
         count += f", and getting worse: {named}"
@@ -57,10 +64,10 @@ def build(ctx: ReportContext) -> SectionContent:
         figures.append(
             Figure(
                 line.label,
-                line.value,
+                _f(line.value),
                 line.unit,
                 line.metric,
-                line.prior,
+                _f(line.prior),
                 by="segment" if segment else None,
                 by_value=segment,
             )
@@ -69,9 +76,9 @@ def build(ctx: ReportContext) -> SectionContent:
         rows.append(
             (
                 line.label,
-                show(line.value, line.unit),
-                show(line.prior, line.unit),
-                show(line.target, line.unit),
+                show(_f(line.value), line.unit),
+                show(_f(line.prior), line.unit),
+                show(_f(line.target), line.unit),
                 attain,
                 line.benchmark or "-",
                 line.status,

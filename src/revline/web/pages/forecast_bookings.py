@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from revline.serialize import money
 from revline.web.content import chart, column, table
 from revline.web.registry import Page, PageContext, register
 
@@ -73,7 +74,7 @@ def bookings_forecast(ctx: PageContext) -> dict[str, Any]:
                 "bookings_p50",
                 "Bookings forecast (P50)",
                 "bar_chart",
-                [{"period": r["quarter"], "value": r["p50"]} for r in total],
+                [{"period": r["quarter"], "value": money(r["p50"])} for r in total],
             )
         ],
         "tables": [
@@ -110,6 +111,7 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
     """The backtest of the last quarters: error, bias and coverage per method and horizon."""
     from revline.analyses.forecast.backtest import as_of_dates, backtest
     from revline.analyses.forecast.bookings import BookingsSettings
+    from revline.analyses.forecast.periods import quarter_label
 
     days, end = as_of_dates(ctx.warehouse, None, None)
     settings = BookingsSettings(draws=DRAWS, currency=ctx.settings.reporting_currency)
@@ -137,7 +139,7 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
     mine = f[(f["method"] == "revline") & (f["horizon"] == 1)]
     quarters = [
         {
-            "quarter": f"{r['quarter']:%Y-%m-%d}",
+            "quarter": quarter_label(r["quarter"]),
             "p10": float(r["lo_80"]),
             "p50": float(r["forecast"]),
             "p90": float(r["hi_80"]),
@@ -147,6 +149,9 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
     ]
     notes = [
         f"Each quarter from {result.start} replayed with only the data known at its start.",
+        "Actual: the quarter's bookings from the metric registry, the figure the Sales page "
+        "shows (each deal at its close month's exchange rate); forecasts value deals at the "
+        "rates of their as-of date.",
         *(
             f"Deal-level log loss, {r.model}: {r.log_loss:.3f} ({r.deals:,} deals)."
             for r in result.log_loss.itertuples(index=False)
@@ -176,7 +181,7 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
                     column("p10", "P10", "currency"),
                     column("p50", "P50", "currency"),
                     column("p90", "P90", "currency"),
-                    column("actual", "Actual", "currency"),
+                    column("actual", "Actual (bookings)", "currency"),
                 ],
                 quarters,
             ),

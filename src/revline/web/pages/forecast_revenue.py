@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from revline.serialize import money
 from revline.web.content import chart, column, table
 from revline.web.registry import Page, PageContext, register
 
@@ -55,7 +56,7 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
         result = forecast_revenue(
             ctx.warehouse, as_of, MONTHS, rng=np.random.default_rng(SEED), n_sims=SIMS
         )
-    money = [
+    band = [
         column("month", "Month"),
         column("p10", "P10", "currency"),
         column("p50", "P50", "currency"),
@@ -63,8 +64,8 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
     ]
     mrr, arr = _rows(result.base, "mrr"), _rows(result.base, "arr")
     tables = [
-        table("mrr_forecast", "MRR forecast", money, mrr),
-        table("arr_forecast", "ARR forecast", money, arr),
+        table("mrr_forecast", "MRR forecast", band, mrr),
+        table("arr_forecast", "ARR forecast", band, arr),
     ]
     if not result.deltas.empty:
         last = result.deltas[result.deltas["unique_id"] == "mrr"].groupby("scenario").tail(1)
@@ -76,7 +77,7 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
             table(
                 "scenarios",
                 f"Scenarios: change in MRR vs base after {MONTHS} months",
-                [column("scenario", "Scenario"), *money[1:]],
+                [column("scenario", "Scenario"), *band[1:]],
                 scenario_rows,
             )
         )
@@ -86,7 +87,7 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
                 "arr_forecast_chart",
                 "ARR forecast (P50)",
                 "arr_trend",
-                [{"period": r["month"], "value": r["p50"]} for r in arr],
+                [{"period": r["month"], "value": money(r["p50"])} for r in arr],
             )
         ],
         "tables": tables,

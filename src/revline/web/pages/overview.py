@@ -6,7 +6,8 @@ from typing import Any
 
 from revline.metrics.core import display
 from revline.scorecard import scorecard
-from revline.web.content import drill_url, exact
+from revline.serialize import plain
+from revline.web.content import drill_url
 from revline.web.registry import Page, PageContext, register
 
 
@@ -26,11 +27,11 @@ def overview(ctx: PageContext) -> dict[str, Any]:
                 "label": line.label,
                 "period": card.period,
                 "unit": line.unit,
-                "value": exact(line.value),
+                "value": plain(line.value, line.unit),
                 "display": display(line.value, line.unit),
-                "prior": exact(line.prior),
+                "prior": plain(line.prior, line.unit),
                 "prior_display": display(line.prior, line.unit),
-                "target": exact(line.target),
+                "target": plain(line.target, line.unit),
                 "status": line.status,
                 "reason": line.reason,
                 "benchmark": line.benchmark,

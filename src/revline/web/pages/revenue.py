@@ -6,13 +6,13 @@ from typing import Any
 
 from revline.model.periods import parse_period
 from revline.scorecard import prior_period
+from revline.serialize import money
 from revline.web.content import (
     chart,
     column,
     compute,
     compute_grain,
     drill_url,
-    exact,
     figures,
     grain_of,
     pick,
@@ -72,7 +72,7 @@ def revenue(ctx: PageContext) -> dict[str, Any]:
                 "mrr_bridge_chart",
                 f"MRR bridge, {ctx.period}",
                 "bridge_waterfall",
-                [{"step": name, "amount": exact(value)} for name, value in sizes],
+                [{"step": name, "amount": money(value)} for name, value in sizes],
             ),
         ],
         "tables": [bridge],

@@ -40,7 +40,12 @@ def sales(ctx: PageContext) -> dict[str, Any]:
             ),
             breakdown_table(ctx, ("quota_attainment", "bookings"), "owner"),
         ],
-        "notes": ["The tables by segment and by rep are company-wide (one breakdown at a time)."],
+        "notes": [
+            "The tables by segment and by rep are company-wide (one breakdown at a time).",
+            "Bookings: ARR of the new and expansion deals won in the period, each at its close "
+            "month's exchange rate; the Forecast accuracy page scores forecasts against this "
+            "same figure.",
+        ],
     }
 
 
