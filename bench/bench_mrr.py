@@ -5,6 +5,8 @@ Run from the repository root::
     python bench/bench_mrr.py                        # 1M paying accounts x 24 months, 3 rounds
     python bench/bench_mrr.py --accounts 200000      # a smaller company (cheap, for profiling)
     python bench/bench_mrr.py --movement-baselines   # also the movements-only references
+    python bench/bench_mrr.py --company synthetic-customers --accounts 100000
+        # revline.synth sized by paying customers (``revline synth --customers``)
 
 **The suite** (``bench/mrr_suite.py``): the customer-month movements, the monthly bridge, NRR and
 GRR by quarter, the three cohort matrices by month (NRR, logo and gross revenue retention), and
@@ -69,7 +71,9 @@ def warehouse_path(company: str, accounts: int, months: int) -> Path:
     """The cached warehouse, built (to a partial file, then renamed) when missing.
 
     ``customers`` is the bench-only company of ``bench/mrr_company.py`` (every account pays);
-    ``synthetic`` is the whole company of ``revline.synth.generate``.
+    ``synthetic`` is the whole company of ``revline.synth.generate`` with ``accounts`` arriving
+    in its window; ``synthetic-customers`` the same sized to about ``accounts`` paying customers
+    (``revline synth --customers``; see bench/synth_results.md for how long that takes).
     """
     if company == "customers":
         path = WORK / f"customers_{accounts}x{months}_s7_v2.duckdb"  # v2: with expenses
@@ -83,7 +87,13 @@ def warehouse_path(company: str, accounts: int, months: int) -> Path:
             build(partial, accounts, months, 7)
             partial.rename(path)
         return path
-    path = WORK / f"synth_{accounts}x{months}_s7.duckdb"
+    if company == "synthetic-customers":
+        from revline.synth.opening import accounts_for
+
+        path = WORK / f"synth_customers_{accounts}x{months}_s7.duckdb"
+        accounts = accounts_for(accounts)
+    else:
+        path = WORK / f"synth_{accounts}x{months}_s7.duckdb"
     if not path.exists():
         from revline.synth import generate
         from revline.warehouse import Warehouse
@@ -210,10 +220,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--company",
-        choices=("customers", "synthetic"),
+        choices=("customers", "synthetic", "synthetic-customers"),
         default="customers",
         help="customers: every account pays (bench/mrr_company.py, the issue's scale); "
-        "synthetic: revline.synth.generate's whole company.",
+        "synthetic: revline.synth.generate's whole company (--accounts arrive in its window); "
+        "synthetic-customers: the same with about --accounts paying customers.",
     )
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)

@@ -13,8 +13,9 @@ from revline.web.users import UserStore, users_path
 
 def test_demo_builds_a_company_and_summarises_it(tmp_path: Path) -> None:
     summary = build_demo(tmp_path / "demo", accounts=800, months=12, seed=3)
-    assert summary.table_rows["accounts"] == 800
-    assert sum(summary.accounts_by_segment.values()) == 800
+    # 800 accounts arrive in the window; the opening book's customers come on top.
+    assert summary.table_rows["accounts"] > 800
+    assert sum(summary.accounts_by_segment.values()) == summary.table_rows["accounts"]
     assert set(summary.accounts_by_segment) <= {"enterprise", "mid_market", "smb"}
     with Warehouse.open(summary.warehouse) as wh:
         assert sum(summary.opportunities_by_outcome.values()) == wh.count("opportunities")

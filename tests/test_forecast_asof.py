@@ -162,3 +162,9 @@ def test_many_snapshots_at_once_match_one_at_a_time(company: Warehouse) -> None:
         one = pipeline_as_of(company, day)
         same = many[many["snapshot"] == day].drop(columns="snapshot").reset_index(drop=True)
         pd.testing.assert_frame_equal(one, same)
+
+
+def test_no_snapshot_days_give_an_empty_pipeline(company: Warehouse) -> None:
+    # An empty list of days once built a float "snapshot" column that Arrow refused to cast.
+    none = pipelines(company, [])
+    assert none.empty and "snapshot" in none.columns

@@ -133,3 +133,16 @@ def test_summarise_quantiles() -> None:
     assert row["median"] == 50.5
     assert row["lo-80"] == pytest.approx(10.9)  # 10th percentile, linear interpolation
     assert row["hi-80"] == pytest.approx(90.1)
+
+
+def test_auto_ets_on_one_quarter_is_a_forecast_error() -> None:
+    from datetime import date
+
+    from revline.analyses.forecast.baselines import AutoETSBaseline
+    from revline.analyses.forecast.contract import ForecastError
+
+    model = AutoETSBaseline(np.random.default_rng(0))
+    model.y_ = np.array([1_000_000.0])
+    model.quarters_ = [date(2026, 1, 1), date(2026, 4, 1)]
+    with pytest.raises(ForecastError, match="AutoETS cannot fit 1 quarters"):
+        model._predict(1, (80,))

@@ -25,6 +25,7 @@ ONCE: tuple[tuple[str, str, str], ...] = (
     ("quarter", r"\(\s*\w+\.month\s*-\s*1\s*\)\s*//\s*3", "model/periods.py"),
     ("quarter", r"def (quarter_start|add_quarters|quarter_label|quarters)\b", "model/periods.py"),
     ("last full quarter", r"def last_full_quarter\b", "model/periods.py"),
+    ("last full year", r"def last_full_year\b", "model/periods.py"),
     ("prior period", r"def prior_period\b", "model/periods.py"),
     # the data's end date
     (

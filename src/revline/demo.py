@@ -14,7 +14,7 @@ from typing import Any
 
 import ibis
 
-from revline.model.periods import last_full_quarter
+from revline.model.periods import last_full_quarter, last_full_year
 from revline.warehouse import Warehouse
 
 DEFAULT_DIR = Path("revline-demo")
@@ -41,10 +41,26 @@ class CompanySummary:
     quarter: str = ""
     headline: dict[str, object] = field(default_factory=dict)
     mrr_by_segment: dict[str, object] = field(default_factory=dict)
+    #: The last full calendar year, and its year-on-year figures (growth, NRR).
+    year: str = ""
+    yearly: dict[str, object] = field(default_factory=dict)
 
 
 #: The metrics the demo shows, computed by the registry (the demo computes nothing itself).
-HEADLINE = ("mrr", "arr", "customers", "arpa", "net_new_mrr", "nrr", "grr", "logo_retention")
+HEADLINE = (
+    "mrr",
+    "arr",
+    "customers",
+    "arpa",
+    "net_new_mrr",
+    "nrr",
+    "grr",
+    "logo_retention",
+    "rule_of_40",
+    "cac_payback_months",
+)
+#: Figures the demo shows for the last full year: growth year on year, and the year's NRR.
+YEARLY = ("mrr_growth", "nrr")
 
 
 def build_demo(
@@ -121,11 +137,21 @@ def _headline(wh: Warehouse, as_of: date) -> dict[str, Any]:
     from revline.settings import MetricSettings
 
     quarter = last_full_quarter(as_of - timedelta(days=1))  # as_of: the day after the data
+    year = last_full_year(as_of - timedelta(days=1))
     settings = MetricSettings(as_of=as_of - timedelta(days=1))
     values = compute_many(HEADLINE, quarter, warehouse=wh, settings=settings)
+    yearly = compute_many(YEARLY, year, warehouse=wh, settings=settings)
     by_segment = compute_many(["mrr"], quarter, "segment", warehouse=wh, settings=settings)["mrr"]
     return {
         "quarter": quarter,
-        "headline": {name: frame["value"].iloc[0] for name, frame in values.items()},
+        "headline": {name: _first(frame) for name, frame in values.items()},
         "mrr_by_segment": dict(zip(by_segment["segment"], by_segment["value"], strict=True)),
+        "year": year,
+        "yearly": {name: _first(frame) for name, frame in yearly.items()},
     }
+
+
+def _first(frame: Any) -> object:
+    """A one-period figure's value (None when the period has no value)."""
+    value = frame["value"].iloc[0] if len(frame) else None
+    return None if value is None or value != value else value  # NaN: no value

@@ -59,6 +59,8 @@ def demo_command(
             numbers.add_row(name, format_value(name, value))
         for segment, value in summary.mrr_by_segment.items():
             numbers.add_row(f"mrr: {segment}", format_value("mrr", value))
+        for name, value in summary.yearly.items():
+            numbers.add_row(f"{name} ({summary.year})", format_value(name, value))
         console.print(numbers)
     overview = Table(title="The company", show_header=False)
     overview.add_column("what")
@@ -105,5 +107,5 @@ def demo_command(
 
 
 def format_value(name: str, value: object) -> str:
-    """A metric value as the registry's unit says to show it."""
-    return display(value, get_metric(name).unit)
+    """A metric value as the registry's unit says to show it ("-" when there is none)."""
+    return "-" if value is None else display(value, get_metric(name).unit)

@@ -14,8 +14,21 @@ from revline.output import FormatOption, check_format, console, emit, emit_json,
 @app.command("synth")
 def synth_command(
     accounts: Annotated[
-        int, typer.Option(min=1, help="Accounts (customers and prospects).")
+        int,
+        typer.Option(
+            min=1,
+            help="Prospect accounts arriving in the window (the opening book's customers come "
+            "on top).",
+        ),
     ] = 1_000,
+    customers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Size the company to about this many paying customers at the end instead "
+            "(sets --accounts).",
+        ),
+    ] = None,
     months: Annotated[int, typer.Option(min=1, max=240, help="Months of history.")] = 24,
     seed: Annotated[
         int, typer.Option(help="Random seed: the same seed gives the same company.")
@@ -35,11 +48,14 @@ def synth_command(
     A rerun replaces the earlier synthetic rows (source 'synth') in one transaction.
     """
     from revline.synth import generate
+    from revline.synth.opening import accounts_for
     from revline.synth.plants import planted_config
     from revline.warehouse import Warehouse
 
     fmt = check_format(fmt)
     config = planted_config(plant)
+    if customers is not None:
+        accounts = accounts_for(customers)
     with (
         Warehouse.create(warehouse) as wh,
         progress(f"Generating the synthetic company ({accounts:,} accounts)") as step,
@@ -51,6 +67,8 @@ def synth_command(
         emit_json(
             {
                 "accounts": accounts,
+                "opening_accounts": result.opening_accounts,
+                "subscribed": result.subscribed,
                 "months": months,
                 "seed": seed,
                 "as_of": result.as_of,
@@ -64,7 +82,9 @@ def synth_command(
         emit(rows, "csv")
         return
     console.print(
-        f"Synthetic company: {accounts:,} accounts, {months} months to {result.as_of} "
-        f"(seed {seed}), written to {warehouse} in {result.seconds:.1f} s."
+        f"Synthetic company: {accounts:,} accounts arriving over {months} months to "
+        f"{result.as_of} and an opening book of {result.opening_accounts:,} customers won "
+        f"before; {result.subscribed:,} subscribed at the end (seed {seed}), written to "
+        f"{warehouse} in {result.seconds:.1f} s."
     )
     emit(rows, "table", title="Rows per table", formatters={"rows": lambda n: f"{n:,}"})

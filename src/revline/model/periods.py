@@ -126,6 +126,12 @@ def last_full_quarter(last_day: date) -> str:
     return quarter_label(add_quarters(last_day + timedelta(days=1), -1))
 
 
+def last_full_year(last_day: date) -> str:
+    """The last calendar year that is over on ``last_day`` (inclusive), e.g. ``2025`` for
+    2025-12-31 and for 2026-02-15."""
+    return str((last_day + timedelta(days=1)).year - 1)
+
+
 def parse_period(text: str) -> Period:
     """Parse ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` into a :class:`Period`."""
     value = text.strip()

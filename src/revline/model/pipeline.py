@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from revline.warehouse import Warehouse
 
@@ -101,9 +102,14 @@ def pipeline_expr(wh: Warehouse, days: Sequence[date]) -> ir.Table:
 
     Runs on any Ibis backend; one query serves every snapshot a model learns from.
     """
+    # Arrow arrays keep their types when ``days`` is empty (a pandas column would be float).
     cutoffs = ibis.memtable(
-        {"snapshot": list(days), "cutoff": [instant(d) for d in days]},
-        schema={"snapshot": "date", "cutoff": "timestamp('UTC')"},
+        pa.table(
+            {
+                "snapshot": pa.array(list(days), pa.date32()),
+                "cutoff": pa.array([instant(d) for d in days], pa.timestamp("us", tz="UTC")),
+            }
+        )
     )
     opps = wh.table("opportunities").cross_join(cutoffs)
     state = _history_state(wh.table("opportunity_history"), cutoffs)

@@ -1,13 +1,14 @@
 """Accounts: the companies of the market, each with a latent product fit that drives the rest.
 
-Arrivals grow over history (``growth_per_year``); segment, region, industry, size and partner
-sourcing are drawn per account. ``fit`` (standard normal, never written to a canonical table)
-raises lead quality, win probability, usage and retention together, as a good-fit customer does.
+Arrivals grow over history (``growth_per_year``, before the window as in it); segment, region,
+industry, size and partner sourcing are drawn per account. ``fit`` (standard normal, never
+written to a canonical table) raises lead quality, win probability, usage and retention
+together, as a good-fit customer does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pyarrow as pa
@@ -73,6 +74,12 @@ class Accounts:
     def __len__(self) -> int:
         return len(self.index)
 
+    def take(self, rows: np.ndarray, first: int) -> Accounts:
+        """The accounts at ``rows``, renumbered from ``first``."""
+        taken = {f.name: getattr(self, f.name)[rows] for f in fields(self)}
+        taken["index"] = first + np.arange(len(rows))
+        return Accounts(**taken)
+
 
 def arrivals(rng: np.random.Generator, config: SynthConfig, cal: Calendar, n: int) -> np.ndarray:
     """Creation instants with a density growing ``growth_per_year`` a year (inverse CDF)."""
@@ -91,7 +98,9 @@ def build_accounts(
     staff: Staff,
     first: int,
     n: int,
+    created: np.ndarray | None = None,
 ) -> Accounts:
+    """``n`` accounts numbered from ``first``, arriving over ``cal`` (or at ``created``)."""
     segment = rng.choice(3, n, p=np.asarray(config.segment_mix) / sum(config.segment_mix))
     region = rng.choice(4, n, p=np.asarray(config.region_mix) / sum(config.region_mix))
     country = np.empty(n, np.int64)
@@ -118,7 +127,7 @@ def build_accounts(
         partner=partner,
         owner=staff.assign(rng, "sales", region),
         csm=staff.assign(rng, "customer_success", region),
-        created=np.sort(arrivals(rng, config, cal, n)),
+        created=np.sort(arrivals(rng, config, cal, n)) if created is None else created,
         fit=rng.standard_normal(n),
     )
 

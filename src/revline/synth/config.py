@@ -29,8 +29,11 @@ class SynthConfig:
     configuration and the seed (``chunk_size`` included: draws are made chunk by chunk).
     """
 
+    #: Prospect accounts that arrive during the generated window (the funnel's market).
     accounts: int = 1_000
     months: int = 24
+    #: Years the company traded before the window: its opening book (0: it starts from zero).
+    opening_years: int = 8
     as_of: date = AS_OF
     chunk_size: int = 50_000
     #: Share of accounts per segment: enterprise, mid_market, smb.
@@ -42,7 +45,7 @@ class SynthConfig:
     #: Median hours to the first sales response, per region (same order as region_mix).
     response_median_hours: tuple[float, float, float, float] = (4.0, 10.0, 6.0, 8.0)
     #: Monthly churn hazard baseline (logit scale) per segment.
-    churn_logit: tuple[float, float, float] = (-5.0, -4.3, -3.6)
+    churn_logit: tuple[float, float, float] = (-5.8, -5.1, -4.4)
     late_payment_effect: float = 0.55  # per late or failed payment in the last 3 months
     usage_decline_effect: float = 1.6  # per unit fall of usage health over the last 3 months
     partner_win_effect: float = 0.7
@@ -51,7 +54,7 @@ class SynthConfig:
     reactivation_rate: float = 0.02
     #: Days of onboarding per segment (median kickoff to go-live).
     onboarding_days: tuple[float, float, float] = (60.0, 30.0, 10.0)
-    growth_per_year: float = 0.8  # new-account arrivals grow this much per year
+    growth_per_year: float = 0.25  # account arrivals grow this much per year (before and in it)
     # Planted problems (revline.synth.plants): all off by default, and then the generator makes
     # exactly the draws it makes without them. The strengths only matter when a plant is on.
     slow_response_region: str | None = None
@@ -65,12 +68,13 @@ class SynthConfig:
     junk_lead_penalty: float = 2.0  # off the logits of SAL and SQL for the channel's leads
 
     def __post_init__(self) -> None:
-        if self.accounts < 1 or self.months < 1 or self.chunk_size < 1:
+        if self.accounts < 1 or self.months < 1 or self.chunk_size < 1 or self.opening_years < 0:
             from revline.errors import ConfigError
 
             raise ConfigError(
-                f"synth needs at least 1 account, 1 month and a chunk size of 1; got "
-                f"accounts={self.accounts}, months={self.months}, chunk_size={self.chunk_size}."
+                f"synth needs at least 1 account, 1 month, a chunk size of 1 and no negative "
+                f"opening years; got accounts={self.accounts}, months={self.months}, "
+                f"chunk_size={self.chunk_size}, opening_years={self.opening_years}."
             )
         if self.as_of.day != 1:
             from revline.errors import ConfigError
@@ -94,10 +98,20 @@ class Calendar:
 
     @classmethod
     def of(cls, config: SynthConfig) -> Calendar:
-        end = np.datetime64(config.as_of.isoformat(), "M")
-        months = end - np.arange(config.months, -1, -1).astype("timedelta64[M]")
-        starts = months.astype("datetime64[s]").astype(np.int64)
-        return cls(config.months, config.as_of, starts)
+        """The generated window: ``config.months`` months up to ``as_of``."""
+        return cls.spanning(config.as_of, config.months)
+
+    @classmethod
+    def history(cls, config: SynthConfig) -> Calendar:
+        """The whole life of the company: the opening years, then the window."""
+        return cls.spanning(config.as_of, config.months + 12 * config.opening_years)
+
+    @classmethod
+    def spanning(cls, as_of: date, months: int) -> Calendar:
+        end = np.datetime64(as_of.isoformat(), "M")
+        steps = end - np.arange(months, -1, -1).astype("timedelta64[M]")
+        starts = steps.astype("datetime64[s]").astype(np.int64)
+        return cls(months, as_of, starts)
 
     @property
     def start(self) -> int:

@@ -77,6 +77,40 @@ def usage(
     return table, totals
 
 
+def usage_before(
+    rng: np.random.Generator,
+    cal: Calendar,
+    cust: Customers,
+    prices: Prices,
+    seg: Segments,
+    life: Lifecycle,
+    until: int,
+) -> np.ndarray:
+    """Units used per customer and month before month ``until``, with no daily rows.
+
+    The opening book writes daily usage only for the window; the months before it still bill
+    usage in arrears on the invoices written before the window (see :func:`invoices`). One
+    Poisson draw per customer-month, at the expected total of :func:`usage`'s daily draws.
+    """
+    totals = np.zeros(life.active.shape, np.int64)
+    active = life.active.copy()
+    active[:, until:] = False
+    cu, m = np.nonzero(active)
+    if not len(cu):
+        return totals
+    cell = seg.cell[cu, m]
+    d0 = np.maximum(cal.starts[m], seg.start[cell]) // DAY
+    days = np.maximum(cal.starts[m + 1] // DAY - d0, 0)
+    h = life.health[cu, m]
+    busy = days * (5 + 2 * 0.15) / 7 * sigmoid(0.8 + 1.5 * h)
+    api = np.array([x == "api_calls" for x in PLAN_METER])[prices.plan[cu]]
+    seats = life.quantity[cu, m]
+    lam_users = np.maximum(seats * 0.6 * sigmoid(1.5 * h + 0.5), 0.5) + 1
+    lam_api = np.asarray(API_LEVEL)[cust.segment[cu]] * np.exp(0.8 * h) * np.maximum(seats, 1)
+    totals[cu, m] = rng.poisson(busy * np.where(api, lam_api, lam_users))
+    return totals
+
+
 def invoices(
     rng: np.random.Generator,
     cal: Calendar,

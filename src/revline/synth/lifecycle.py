@@ -17,13 +17,18 @@ The hazards, state and draws are kept so that the truth tables record exactly wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from revline.synth.config import Calendar, SynthConfig
 from revline.synth.sales import sigmoid
 
+#: Logit of a paying customer's monthly chance of an expansion attempt (at typical usage).
+EXPANSION_LOGIT = -2.1
+#: An account grows to at most this many times the quantity it first bought (its size caps it;
+#: without a cap, quantities compound over the opening book's years).
+EXPANSION_CEILING = 5
 # Payment outcomes of a month.
 NONE, ON_TIME, LATE, FAILED_PAID, FAILED_LOST = 0, 1, 2, 3, 4
 
@@ -68,6 +73,22 @@ class Lifecycle:
     downgraded: np.ndarray
     renewal: np.ndarray  # an annual term ends this month
 
+    def since(self, first: int) -> Lifecycle:
+        """The same lives with nothing happening before month ``first`` (state kept).
+
+        The opening book simulates its customers from their signing, years before the window;
+        the tables written only for the window (usage, tickets, truth, ...) read this view.
+        """
+        if first <= 0:
+            return self
+        events = ("active", "billed", "churned", "started", "expansion", "expansion_won")
+        masked = {}
+        for name in (*events, "downgraded", "renewal"):
+            matrix = getattr(self, name).copy()
+            matrix[:, :first] = False
+            masked[name] = matrix
+        return replace(self, **masked)
+
 
 def simulate(
     rng: np.random.Generator, config: SynthConfig, cal: Calendar, cust: Customers
@@ -103,6 +124,7 @@ def simulate(
     last_churn = np.full(n, -10)
     slump = np.zeros(n, bool)
     base = np.asarray(config.churn_logit)[cust.segment]
+    ceiling = EXPANSION_CEILING * cust.quantity
     for m in range(months):
         react = ~on & (last_churn >= 0) & (m - last_churn >= 2)
         react &= rng.random(n) < config.reactivation_rate
@@ -146,7 +168,8 @@ def simulate(
         churn = can_change & (rng.random(n) < h)
         churned[:, m] = churn
         may_move = can_change & ~churn & (~cust.annual | at_renewal)
-        attempt = may_move & (rng.random(n) < sigmoid(-3.2 + 0.7 * u))
+        room = q < ceiling
+        attempt = may_move & room & (rng.random(n) < sigmoid(EXPANSION_LOGIT + 0.7 * u))
         p_win = sigmoid(0.2 + 0.8 * u + 0.4 * cust.fit)
         win = attempt & (rng.random(n) < p_win)
         expansion[:, m] = attempt
@@ -155,6 +178,7 @@ def simulate(
         down = may_move & ~win & (rng.random(n) < sigmoid(-4.2 - 0.8 * u))
         downgraded[:, m] = down
         grow = np.maximum(q + 1, np.ceil(q * rng.uniform(1.15, 1.6, n)).astype(np.int64))
+        grow = np.minimum(grow, np.maximum(ceiling, q + 1))
         shrink = np.maximum(1, (q * rng.uniform(0.5, 0.85, n)).astype(np.int64))
         new_q = np.where(win, grow, np.where(down, shrink, q))
         term = np.where(new_q != q, m + 1, term)

@@ -28,6 +28,7 @@ from revline.synth import (
     funnel,
     invoicing,
     marketing,
+    opening,
     people,
     plants,
     sales,
@@ -43,7 +44,13 @@ from revline.warehouse import Warehouse
 
 @dataclass(frozen=True)
 class SynthResult:
-    """What a run wrote: rows per table (canonical and truth), the as-of date and the time taken."""
+    """What a run wrote: rows per table (canonical and truth), the as-of date and the time taken.
+
+    ``accounts`` arrived in the window; ``opening_accounts`` are the opening book's customers
+    (won before it; ``rows["accounts"]`` is the sum); ``subscribed`` have a subscription running
+    in the last month (a usage-priced one may bill nothing that month, so the registry's
+    ``customers``, which counts MRR above zero, is a little lower).
+    """
 
     rows: dict[str, int]
     as_of: date
@@ -51,6 +58,8 @@ class SynthResult:
     accounts: int
     months: int
     seed: int
+    opening_accounts: int = 0
+    subscribed: int = 0
 
 
 class _Run:
@@ -61,6 +70,7 @@ class _Run:
         self.config = config
         self.rng = np.random.default_rng(seed)
         self.cal = Calendar.of(config)
+        self.history = Calendar.history(config)
         self.loaded_at = self.cal.end
         self.rows: Counter[str] = Counter()
         self.totals = finance.Totals(config.months)
@@ -82,14 +92,16 @@ def generate(
     rng, cal, at = run.rng, run.cal, run.loaded_at
     with wh.transaction():
         _clear(wh)
-        staff = people.build_staff(rng, cfg, cal)
-        fx = finance.fx_matrix(rng, cal)
+        staff = people.build_staff(rng, cfg, cal, opening.served(cfg))
+        fx = finance.fx_matrix(rng, run.history)
+        lead = run.history.months - cal.months
         run.put("employees", people.employees(rng, staff, at))
         run.put("partners", people.partners(rng, cfg, staff, at))
         run.put("plans", billing.plans_frame(at))
         run.put("campaigns", marketing.campaigns(rng, cal, staff, at))
         for first in range(0, cfg.accounts, cfg.chunk_size):
-            _chunk(run, staff, fx, first, min(cfg.chunk_size, cfg.accounts - first))
+            _chunk(run, staff, fx[:, lead:], first, min(cfg.chunk_size, cfg.accounts - first))
+        _opening(run, staff, fx)
         spend_table, spend = marketing.spend(rng, cal, run.totals.leads, at)
         run.put("marketing_spend", spend_table)
         run.put("acquisitions", marketing.acquisitions(wh, at))
@@ -100,10 +112,19 @@ def generate(
         run.put("targets", target_table)
         per_ae = new_arr_target * 12 // 10 // max(len(staff.of("sales")), 1)
         run.put("quotas", people.quotas(staff, cal, per_ae, at))
-        run.put("fx_rates", finance.fx_frame(cal, fx, at))
+        run.put("fx_rates", finance.fx_frame(run.history, fx, at))
         _record_plants(run)
     rows = {name: run.rows.get(name, 0) for name in [*TABLES, *truth.TRUTH_TABLES]}
-    return SynthResult(rows, cfg.as_of, time.perf_counter() - started, accounts, months, seed)
+    return SynthResult(
+        rows,
+        cfg.as_of,
+        time.perf_counter() - started,
+        accounts,
+        months,
+        seed,
+        rows["accounts"] - accounts,
+        int(run.totals.customers[-1]),
+    )
 
 
 def _record_plants(run: _Run) -> None:
@@ -137,6 +158,7 @@ def _clear(wh: Warehouse) -> None:
 
 
 def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -> None:
+    """Window accounts ``first`` .. ``first + n``: their funnel, deals and customers."""
     rng, cfg, cal, at, tot, ids = run.rng, run.config, run.cal, run.loaded_at, run.totals, run.rows
     acc = accounts_mod.build_accounts(rng, cfg, cal, staff, first, n)
     run.put("accounts", accounts_mod.accounts_frame(rng, acc, at))
@@ -201,7 +223,80 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
         health0,
         lift,
     )
+    _book(run, cal, 0, fx, acc, cust, p, fx_usd[won])
+    usd = np.round(deals.amount1 * fx[deals.currency, cal.month_of(deals.end)]).astype(np.int64)
+    closed_won = deals.won & (deals.end < cal.end)
+    np.add.at(tot.new_arr, cal.month_of(deals.end[closed_won]), usd[closed_won])
+
+
+def _opening(run: _Run, staff: people.Staff, fx: np.ndarray) -> None:
+    """The opening book (:mod:`revline.synth.opening`): customers won before the window."""
+    rng, cfg, cal, full, at = run.rng, run.config, run.cal, run.history, run.loaded_at
+    total = opening.candidates(cfg, cal, full)
+    arrived = opening.arrivals(rng, cfg, cal, full, total)
+    # Planted problems start with the window: the opening book is onboarded without them.
+    before = replace(cfg, poor_onboarding_segment=None)
+    first = cfg.accounts
+    for lo in range(0, total, cfg.chunk_size):
+        n = min(cfg.chunk_size, total - lo)
+        market = accounts_mod.build_accounts(
+            rng, cfg, full, staff, 0, n, created=arrived[lo : lo + n]
+        )
+        fx_usd = fx[market.currency, full.month_of(market.created)]
+        prices = billing.choose(rng, market.segment, market.fit, fx_usd)
+        competitor = np.where(rng.random(n) < 0.6, rng.integers(0, 4, n), -1)
+        _, won, cycle = sales.new_business_outcome(
+            rng,
+            market.fit,
+            prices.arr_local * fx_usd,
+            market.partner >= 0,
+            competitor,
+            market.segment,
+            cfg.partner_win_effect,
+            cfg.size_win_effect,
+            cfg.size_cycle_effect,
+        )
+        signed = market.created + opening.deal_lag(rng, n) + (cycle * DAY).astype(np.int64)
+        keep = np.flatnonzero(won & (signed < cal.start))
+        acc = market.take(keep, first)
+        first += len(keep)
+        run.put("accounts", accounts_mod.accounts_frame(rng, acc, at))
+        signed = signed[keep]
+        _, _, _, health0, _ = success.onboarding(rng, before, full, acc.segment, acc.fit, signed)
+        p = prices.take(keep)
+        cust = Customers(
+            np.arange(len(acc)),
+            acc.segment,
+            signed,
+            p.plan,
+            p.quantity,
+            billing.PLAN_YEARLY[p.plan],
+            acc.fit,
+            health0,
+        )
+        lead = full.months - cal.months
+        _book(run, full, lead, fx, acc, cust, p, fx_usd[keep])
+
+
+def _book(
+    run: _Run,
+    cal: Calendar,
+    lead: int,
+    fx: np.ndarray,
+    acc: accounts_mod.Accounts,
+    cust: Customers,
+    p: billing.Prices,
+    fx_sign: np.ndarray,
+) -> None:
+    """Simulate customers over ``cal`` and write what they leave; the window starts at month
+    ``lead`` of ``cal`` (0 for window customers, the opening months for the opening book).
+
+    Subscriptions cover their whole life; invoices and payments start ``INVOICE_MONTHS`` before
+    the window; usage, tickets, notes, churn events, lifecycle deals and truth are the window's.
+    """
+    rng, cfg, at, tot, ids = run.rng, run.config, run.loaded_at, run.totals, run.rows
     life = simulate(rng, cfg, cal, cust)
+    shown = life.since(lead)
     segs = billing.segments(cal, cust, life)
     currency = acc.currency[cust.account]
     sub0 = ids["subscriptions"]
@@ -210,9 +305,11 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
         billing.subscriptions_frame(rng, cust, acc.index, p, currency, segs, life, sub0, at),
     )
     usage_table, used = invoicing.usage(
-        rng, cal, cust, acc.index, p, segs, life, ids["usage"], sub0, at
+        rng, cal, cust, acc.index, p, segs, shown, ids["usage"], sub0, at
     )
     run.put("usage", usage_table)
+    if lead:
+        used += invoicing.usage_before(rng, cal, cust, p, segs, life, lead)
     inv, pay, metered = invoicing.invoices(
         rng,
         cal,
@@ -220,9 +317,9 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
         acc.index,
         p,
         currency,
-        fx_usd[won],
+        fx_sign,
         segs,
-        life,
+        life.since(lead - opening.INVOICE_MONTHS),
         used,
         ids["invoices"],
         ids["payments"],
@@ -231,23 +328,23 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
     )
     run.put("invoices", inv)
     run.put("payments", pay)
-    run.put("tickets", success.tickets(rng, cal, cust, acc.index, life, ids["tickets"], at))
+    run.put("tickets", success.tickets(rng, cal, cust, acc.index, shown, ids["tickets"], at))
     run.put(
         "health_notes",
-        success.health_notes(rng, cal, cust, acc.index, acc.csm, life, ids["health_notes"], at),
+        success.health_notes(rng, cal, cust, acc.index, acc.csm, shown, ids["health_notes"], at),
     )
     run.put(
         "churn_events",
         success.churn_events(
-            rng, cal, cust, acc.index, life, segs.cell, sub0, ids["churn_events"], at
+            rng, cal, cust, acc.index, shown, segs.cell, sub0, ids["churn_events"], at
         ),
     )
-    later = from_lifecycle(rng, cal, acc, cust, p, life, ids["opportunities"])
+    later = from_lifecycle(rng, cal, acc, cust, p, shown, ids["opportunities"])
     # A lifecycle deal's close day does not depend on its outcome: its cycle is its median.
     cycle_later = (later.end - later.created) / DAY
     _write_deals(run, later, cycle_later, cycle_later)
-    # Truth per paying account-month, and the month totals finance needs.
-    cu, m = np.nonzero(life.active)
+    # Truth per paying account-month of the window, and the month totals finance needs.
+    cu, m = np.nonzero(shown.active)
     plan = p.plan[cu]
     cycle_local = p.unit_local[cu] * life.quantity[cu, m] * (100 - p.discount[cu]) // 100
     mrr_local = np.where(billing.PLAN_YEARLY[plan], cycle_local // 12, cycle_local)
@@ -268,16 +365,13 @@ def _chunk(run: _Run, staff: people.Staff, fx: np.ndarray, first: int, n: int) -
             "churned": life.churned[cu, m],
         },
     )
-    np.add.at(tot.revenue, m, mrr_usd)
-    tot.revenue += metered
-    np.add.at(tot.customers, m, 1)
-    np.add.at(tot.churned, np.nonzero(life.churned)[1], 1)
-    usd = np.round(deals.amount1 * fx[deals.currency, cal.month_of(deals.end)]).astype(np.int64)
-    closed_won = deals.won & (deals.end < cal.end)
-    np.add.at(tot.new_arr, cal.month_of(deals.end[closed_won]), usd[closed_won])
+    np.add.at(tot.revenue, m - lead, mrr_usd)
+    tot.revenue += metered[lead:]
+    np.add.at(tot.customers, m - lead, 1)
+    np.add.at(tot.churned, np.nonzero(shown.churned)[1] - lead, 1)
     exp_won = (later.kind == 1) & later.won & (later.end < cal.end)
     usd_exp = np.round(later.amount1 * fx[later.currency, cal.month_of(later.end)]).astype(np.int64)
-    np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]), usd_exp[exp_won])
+    np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]) - lead, usd_exp[exp_won])
 
 
 def _write_deals(

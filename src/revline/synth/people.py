@@ -1,10 +1,12 @@
 """People: the staff of the synthetic company, its partners and the sales quotas.
 
-Headcount scales with the number of accounts (one account executive per ~2,500 accounts in a
-region, development reps and success managers at half that), so revenue per employee and deals
-per rep stay in realistic bands at every size. Quota carriers (AE, SDR, CSM) are in post for the
-whole history so every account, lead and note has an owner who is employed; the rest of the
-company hires and leaves over time.
+Headcount has two drivers. Go-to-market staff scale with the market that arrives in the window
+(one account executive per ~2,500 accounts in a region, development reps at half that); the
+functions that serve customers and build the product scale with the customers served (the
+installed base and the window's new customers, :data:`SERVED`), so revenue per employee, deals
+per rep and the profit margin stay in realistic bands at every size. Quota carriers (AE, SDR,
+CSM) are in post for the whole history so every account, lead and note has an owner who is
+employed; the rest of the company hires and leaves over time.
 """
 
 from __future__ import annotations
@@ -78,6 +80,16 @@ SALARY = (
     800_000,
 )
 ROLE = {"sales": "AE", "sales_development": "SDR", "customer_success": "CSM"}
+#: Paying customers per head of each function that serves the base (and at least this many).
+SERVED = {
+    "customer_success": (65, 1),
+    "renewals": (200, 1),
+    "product": (55, 3),
+    "engineering": (16, 5),
+    "support": (100, 2),
+    "finance": (250, 2),
+    "general_admin": (120, 2),
+}
 
 
 @dataclass(frozen=True)
@@ -110,27 +122,31 @@ class Staff:
         return out
 
 
-def build_staff(rng: np.random.Generator, config: SynthConfig, cal: Calendar) -> Staff:
-    """Headcount per function and region from the company's size."""
+def build_staff(
+    rng: np.random.Generator, config: SynthConfig, cal: Calendar, served: float
+) -> Staff:
+    """Headcount per function and region from the market's size and the customers ``served``."""
     share = np.asarray(config.region_mix) / sum(config.region_mix)
     ae = np.maximum(2, np.round(config.accounts * share / 2_500)).astype(np.int64)
     total = int(ae.sum())
+
+    def serving(function: str, part: float | np.ndarray = 1.0) -> np.ndarray:
+        per_head, least = SERVED[function]
+        heads = np.round(served * np.asarray(part) / per_head)
+        out: np.ndarray = np.maximum(least, heads).astype(np.int64)
+        return out
+
     per_region = {
         "sales": ae,
         "sales_development": np.maximum(1, ae // 2),
-        "customer_success": np.maximum(1, ae // 2),
+        "customer_success": serving("customer_success", share),
     }
     flat = {
-        "marketing": max(3, total // 4),
-        "sales_engineering": max(1, total // 4),
-        "renewals": max(1, total // 6),
+        "marketing": max(3, total // 2),
+        "sales_engineering": max(1, total // 3),
         "partnerships": max(1, total // 10),
         "revops": max(1, total // 10),
-        "product": max(3, total // 2),
-        "engineering": max(5, total),
-        "support": max(2, total // 3),
-        "finance": max(2, total // 10),
-        "general_admin": max(2, total // 8),
+        **{f: int(serving(f)) for f in SERVED if f != "customer_success"},
     }
     functions: list[np.ndarray] = []
     regions: list[np.ndarray] = []

@@ -162,9 +162,10 @@ class AutoETSBaseline(_SeriesBaseline):
             with np.errstate(divide="ignore", invalid="ignore"):
                 fitted = AutoETS(season_length=season).fit(self.y_)
                 out = fitted.predict(HORIZON, level=list(level))
-        except (NotImplementedError, ValueError) as err:
+        except (NotImplementedError, ValueError, KeyError) as err:
+            # A single quarter makes statsforecast fail looking up its own fit ("fitted").
             raise ForecastError(
-                f"AutoETS cannot fit {len(self.y_)} quarters of bookings ({err}).",
+                f"AutoETS cannot fit {len(self.y_)} quarters of bookings ({err!r}).",
                 hint="The series needs more quarters; pick a later --as-of.",
             ) from None
         if not all(np.isfinite(v).all() for v in out.values()):
