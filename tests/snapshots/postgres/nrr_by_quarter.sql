@@ -1,4 +1,4 @@
-WITH "t3" AS (
+WITH "t2" AS (
   SELECT DISTINCT
     "t0"."period",
     "t0"."first_idx",
@@ -9,49 +9,90 @@ SELECT
   *
 FROM (
   SELECT
-    "t9"."period",
-    "t13"."value"
+    "t8"."period",
+    "t18"."value"
   FROM (
     SELECT
-      "t5"."period"
-    FROM "t3" AS "t5"
-  ) AS "t9"
+      "t3"."period"
+    FROM "t2" AS "t3"
+  ) AS "t8"
   LEFT OUTER JOIN (
     SELECT
-      "t11"."period",
-      CAST("t11"."net" AS DOUBLE PRECISION) / "t11"."start" AS "value"
+      "t16"."period",
+      CAST("t16"."net" AS DOUBLE PRECISION) / "t16"."start" AS "value"
     FROM (
       SELECT
-        "t10"."period",
-        CAST(SUM("t10"."start") AS DOUBLE PRECISION) AS "start",
-        CAST(SUM("t10"."end") AS DOUBLE PRECISION) AS "net",
-        CAST(SUM(CASE WHEN "t10"."end" < "t10"."start" THEN "t10"."end" ELSE "t10"."start" END) AS DOUBLE PRECISION) AS "gross",
+        "t15"."period",
+        CAST(SUM("t15"."start") AS DOUBLE PRECISION) AS "start",
+        CAST(SUM("t15"."end") AS DOUBLE PRECISION) AS "net",
+        CAST(SUM(CASE WHEN "t15"."end" < "t15"."start" THEN "t15"."end" ELSE "t15"."start" END) AS DOUBLE PRECISION) AS "gross",
         CAST(COUNT(*) AS DOUBLE PRECISION) AS "members",
-        CAST(SUM(CAST(CAST("t10"."end" > 0 AS INT) AS BIGINT)) AS DOUBLE PRECISION) AS "kept"
+        CAST(SUM(CAST(CAST("t15"."end" > 0 AS INT) AS BIGINT)) AS DOUBLE PRECISION) AS "kept"
       FROM (
         SELECT
-          "t7"."period",
-          "t2"."mrr" AS "start",
-          COALESCE("t6"."end", CAST(0 AS DECIMAL(38, 2))) AS "end"
-        FROM "_revline_cm" AS "t2"
-        INNER JOIN "t3" AS "t7"
-          ON "t2"."month_idx" = (
-            "t7"."first_idx" - 1
-          )
+          "t14"."period",
+          "t14"."start",
+          COALESCE("t10"."end", CAST(0 AS DECIMAL(38, 2))) AS "end"
+        FROM (
+          SELECT
+            "t12"."period",
+            "t12"."account_id",
+            "t12"."last_idx",
+            "t12"."mrr" AS "start"
+          FROM (
+            SELECT
+              "t11"."period",
+              "t11"."first_idx",
+              "t11"."last_idx",
+              "t11"."s_idx",
+              "t5"."account_id",
+              CAST(CAST("t5"."contract_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "contract_mrr",
+              CAST(CAST("t5"."billed_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "billed_mrr",
+              CAST(CAST("t5"."usage_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "usage_mrr",
+              CAST(CAST("t5"."mrr_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "mrr"
+            FROM (
+              SELECT
+                "t1"."account_id",
+                "t1"."first_idx" AS "p_first",
+                "t1"."last_idx" AS "p_last",
+                "t1"."contract_cents",
+                "t1"."billed_cents",
+                "t1"."usage_cents",
+                "t1"."mrr_cents"
+              FROM "_revline_pieces" AS "t1"
+              WHERE
+                "t1"."mrr_cents" > 0
+            ) AS "t5"
+            INNER JOIN (
+              SELECT
+                "t3"."period",
+                "t3"."first_idx",
+                "t3"."last_idx",
+                "t3"."first_idx" - 1 AS "s_idx"
+              FROM "t2" AS "t3"
+            ) AS "t11"
+              ON "t5"."p_first" <= "t11"."s_idx" AND "t5"."p_last" >= "t11"."s_idx"
+          ) AS "t12"
+        ) AS "t14"
         LEFT OUTER JOIN (
           SELECT
-            "t1"."account_id",
-            "t1"."month_idx" AS "e_idx",
-            "t1"."mrr" AS "end"
-          FROM "_revline_cm" AS "t1"
-        ) AS "t6"
-          ON "t2"."account_id" = "t6"."account_id" AND "t7"."last_idx" = "t6"."e_idx"
-      ) AS "t10"
+            "t1"."account_id" AS "e_account_id",
+            "t1"."first_idx" AS "e_first",
+            "t1"."last_idx" AS "e_last",
+            CAST(CAST("t1"."mrr_cents" AS DECIMAL(18, 0)) * CAST('0.01' AS DECIMAL(18, 2)) AS DECIMAL(38, 2)) AS "end"
+          FROM "_revline_pieces" AS "t1"
+          WHERE
+            "t1"."mrr_cents" > 0
+        ) AS "t10"
+          ON "t14"."account_id" = "t10"."e_account_id"
+          AND "t10"."e_first" <= "t14"."last_idx"
+          AND "t10"."e_last" >= "t14"."last_idx"
+      ) AS "t15"
       GROUP BY
         1
-    ) AS "t11"
-  ) AS "t13"
-    ON "t9"."period" = "t13"."period"
-) AS "t14"
+    ) AS "t16"
+  ) AS "t18"
+    ON "t8"."period" = "t18"."period"
+) AS "t19"
 ORDER BY
-  "t14"."period" ASC
+  "t19"."period" ASC
