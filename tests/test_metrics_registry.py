@@ -271,3 +271,33 @@ def test_explain_json_gives_the_whole_declaration(name: str, revline_cli: CliRun
     # and the value test exists
     file, _, function = doc["test"].partition("::")
     assert f"def {function}(" in (ROOT / file).read_text()
+
+
+def test_no_metric_family_reaches_the_registry() -> None:
+    """Metrics reach each other through declared inputs (read_input), never by importing the
+    registry (the old api -> catalogue -> efficiency -> api cycle, hidden by a lazy import)."""
+    package = ROOT / "src" / "revline" / "metrics"
+    for path in package.glob("*.py"):
+        if path.name in ("api.py", "__init__.py", "drill.py"):  # the API (drill: rows API)
+            continue
+        text = path.read_text()
+        assert "metrics.api" not in text and "REGISTRY" not in text, path.name
+
+
+def test_derived_metrics_compute_from_their_inputs() -> None:
+    """arr is mrr's expression times 12 through its declared input; ltv_cac reads ltv and cac;
+    a metric reading an input it does not declare is refused."""
+    from revline.metrics.core import Frame, Scope, read_input
+
+    assert REGISTRY["arr"].inputs == ("mrr",)
+    assert REGISTRY["ltv_cac"].inputs == ("ltv", "cac")
+    assert set(REGISTRY["cac_payback_months"].inputs) == {
+        "cac",
+        "new_customers",
+        "new_mrr",
+        "gross_margin",
+    }
+    assert REGISTRY["avg_deal_size"].inputs == ("bookings", "deals_won")
+    frame = Frame(None, None, None, (), None, None, scope=Scope("arr", ("mrr",), REGISTRY))  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="'arr' reads 'customers', which it does not declare"):
+        read_input(frame, "customers")
