@@ -202,21 +202,39 @@ def test_cli_errors_without_trace(
 def test_oracle_told_the_outcomes_is_left_with_timing_only(company: Path, result: Backtest) -> None:
     """With each deal's true probability set to its drawn outcome, only the timing of wins is
     uncertain (a win's cycle is known once a second stage or a slip pins it, else drawn from
-    the generator's cycle distribution), so the P50 lands within 3% of what the backtest counts:
-    valuation and booked-so-far add up to the actual."""
+    the generator's cycle distribution): the quarter's won deals, valued at the rates the oracle
+    uses (those in force on its as-of date), lie inside its 80% interval.
+
+    The backtest's actual is the registry's ``bookings``, which converts each deal at its close
+    month's rate, so the actual is revalued here at the oracle's rates before the comparison.
+    An earlier form of this test asked the P50 to land within 3% of the actual; that held by
+    chance: with 35-60 wins a quarter, a few enterprise deals closing either side of a quarter
+    end move it by 3-5% on 2,000-4,000-account companies (seed 9), inside the interval."""
+    from revline.analyses.forecast.deal_values import booked, fx_factors, to_reporting
     from revline.analyses.forecast.oracle import Oracle
+    from revline.model.periods import add_quarters
     from revline.model.pipeline import pipeline_as_of
 
+    types = ("new", "expansion")
     with Warehouse.open(company, read_only=True) as wh:
-        oracle = Oracle.load(wh, pipeline_as_of(wh, result.end), "USD", ("new", "expansion"))
+        known_end = pipeline_as_of(wh, result.end)
+        oracle = Oracle.load(wh, known_end, "USD", types)
         oracle.deals["win_probability"] = oracle.deals["is_won"].astype(float)
         rows = result.forecasts[result.forecasts["method"] == "revline"]
+        checked = 0
         for day, grp in rows.groupby("as_of"):
-            fc = oracle.forecast(
-                pd.Timestamp(str(day)).date(), list(grp["quarter"]), np.random.default_rng(1), 200
-            )
-            actual = grp["actual"].to_numpy(dtype=float)
-            assert fc["forecast"].to_numpy() == pytest.approx(actual, rel=0.03)
+            as_of = pd.Timestamp(str(day)).date()
+            quarters = list(grp["quarter"])
+            fc = oracle.forecast(as_of, quarters, np.random.default_rng(1), 200)
+            factors = fx_factors(wh, as_of, "USD")
+            for (_, f), quarter in zip(fc.iterrows(), quarters, strict=True):
+                start = pd.Timestamp(str(quarter)).date()
+                won = booked(known_end, start, add_quarters(start, 1), types)
+                actual = float(np.nansum(to_reporting(won, factors, "USD")))
+                slack = 1e-9 * actual
+                assert f["lo_80"] - slack <= actual <= f["hi_80"] + slack, (as_of, quarter, f)
+                checked += 1
+    assert checked == len(rows) >= 3
 
 
 def test_oracle_backtest_rows_and_probabilities(company: Path, result: Backtest) -> None:
