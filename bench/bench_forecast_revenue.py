@@ -25,7 +25,7 @@ import argparse
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,13 @@ WORK = HERE / "_work"
 RESULTS = HERE / "forecast_revenue_results.md"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from revline.analyses.forecast.revenue_backtest import METHODS, backtest_revenue  # noqa: E402
+from revline.analyses.forecast.revenue_backtest import (  # noqa: E402
+    METHODS,
+    as_of_dates,
+    backtest_revenue,
+    history_end,
+)
+from revline.model.periods import month_index  # noqa: E402
 from revline.synth import generate  # noqa: E402
 from revline.warehouse import Warehouse  # noqa: E402
 
@@ -76,11 +82,33 @@ def company(accounts: int, months: int, seed: int) -> Path:
     return path
 
 
-def score(path: Path, seed: int, method: str, sims: int) -> pd.DataFrame:
+def shared_dates(path: Path) -> list[date]:
+    """The as-of dates every method can forecast from: the backtest's quarter starts, from a
+    year after the first won new deal.
+
+    The company's subscriptions start years before its CRM does (the opening book), so the
+    backtest's own dates begin long before any deal exists; ``pipeline`` needs a year of won
+    new deals (and the bookings forecast a pipeline), so those early dates are left out for
+    every method, and all methods are scored on the same dates.
+    """
+    with Warehouse.open(path, read_only=True) as wh:
+        opps = wh.table("opportunities")
+        won_new = opps.filter(opps.is_won & (opps.opportunity_type == "new"))
+        first = pd.Timestamp(won_new.close_date.min().execute()).date()
+        dates = as_of_dates(wh, history_end(wh))
+    return [d for d in dates if month_index(d) >= month_index(first) + 12]
+
+
+def score(path: Path, seed: int, method: str, sims: int, dates: list[date]) -> pd.DataFrame:
     """Backtest rows (as_of, horizon, actual, p50, lo80, hi80) for one company and method."""
     with Warehouse.open(path, read_only=True) as wh:
         rows = backtest_revenue(
-            wh, horizons=HORIZONS, rng=np.random.default_rng(seed), n_sims=sims, methods=[method]
+            wh,
+            dates,
+            horizons=HORIZONS,
+            rng=np.random.default_rng(seed),
+            n_sims=sims,
+            methods=[method],
         )
     return rows.assign(seed=seed)
 
@@ -120,11 +148,15 @@ def main() -> None:
     started = time.perf_counter()
     header = machine()
     frames = []
+    spans: list[str] = []
     for seed in args.seeds:
         path = company(args.accounts, args.months, seed)
+        dates = shared_dates(path)
+        print(f"seed {seed}: {len(dates)} as-of dates, {dates[0]} to {dates[-1]}", flush=True)
+        spans.append(f"seed {seed}: {dates[0]} to {dates[-1]}")
         for method in args.methods:
             t0 = time.perf_counter()
-            frames.append(score(path, seed, method, args.sims))
+            frames.append(score(path, seed, method, args.sims, dates))
             print(f"seed {seed} {method}: {time.perf_counter() - t0:.0f} s", flush=True)
     rows = pd.concat(frames, ignore_index=True)
     elapsed = time.perf_counter() - started
@@ -135,7 +167,8 @@ def main() -> None:
         f"Machine: {header}. Command: `python bench/bench_forecast_revenue.py --accounts "
         f"{args.accounts} --months {args.months} --seeds {' '.join(map(str, args.seeds))} "
         f"--sims {args.sims} --methods {' '.join(args.methods)}`. Wall time {elapsed:.0f} s. "
-        f"Commit {commit()}.",
+        f"Commit {commit()}. As-of dates (quarter starts from a year after the first won new "
+        f"deal, the same for every method): {'; '.join(spans)}.",
         "",
         "All seeds, per method and horizon (months):",
         "",
