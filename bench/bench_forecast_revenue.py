@@ -6,10 +6,12 @@ Run from the repository root::
     python bench/bench_forecast_revenue.py --accounts 20000 --seeds 1 2
 
 For each seed the company (``revline.synth.generate``, history ending 2025-12-31) is cached in
-``bench/_work/`` (git-ignored). Every quarter start from 12 months after the first paying
-month is an as-of date; from each, the forecast (fitted only on data known before it) gives MRR
-3, 6 and 12 months ahead, scored against the MRR model's actual month-end MRR: mean absolute
-percentage error of the P50, mean bias, and how often the actual fell inside the 80% interval.
+``bench/_work/`` (git-ignored). Every quarter start from 12 months after the first won new
+deal is an as-of date, the same for every method (the company's opening book starts paying
+years before its CRM, and the pipeline mode needs a year of won new deals); from each, the
+forecast (fitted only on data known before it) gives MRR 3, 6 and 12 months ahead, scored
+against the MRR model's actual month-end MRR: mean absolute percentage error of the P50, mean
+bias, and how often the actual fell inside the 80% interval.
 Every method of ``revline.analyses.forecast.revenue_backtest.METHODS`` is scored in the same table:
 revline's two sources of new business (``history``: the trend of past arrivals; ``pipeline``:
 the bookings forecast for the quarters it covers) and the peers users would otherwise use
