@@ -8,34 +8,18 @@ argument (``NAME``) and option (each long flag, ``--no-...`` included) appears i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
+
+from cli_commands import click_app, walk
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 
-def _walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
-    subs = getattr(command, "commands", None)
-    if subs is None:
-        yield " ".join(path), command
-        return
-    for name, sub in subs.items():
-        yield from _walk(sub, (*path, name))
-
-
-def _app() -> Any:
-    from revline import commands  # noqa: F401  (registers every command)
-    from revline.cli import app
-
-    return typer.main.get_command(app)
-
-
 def commands() -> dict[str, Any]:
-    return dict(_walk(_app()))
+    return dict(walk(click_app()))
 
 
 def names_of(command: Any) -> list[str]:
@@ -71,7 +55,7 @@ def test_global_options_are_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     found = re.search(r"^### `revline` \(every command\)\n(.*?)(?=^##|\Z)", text, re.M | re.S)
     assert found is not None, "docs/cli.md has no section '### `revline` (every command)'"
-    flags = names_of(_app())
+    flags = names_of(click_app())
     assert "`--debug`" in flags
     assert [flag for flag in flags if flag not in found[1]] == []
 

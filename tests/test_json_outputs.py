@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 
+from cli_commands import click_app, walk
 from conftest import CliRunnerFn
 from revline.serialize import MONEY_PLACES
 from revline.synth import generate
@@ -33,15 +32,6 @@ from revline.warehouse import Warehouse
 from strict_json import FLOAT_NOISE, money_ok, problems, strict
 
 INGEST = Path(__file__).parent / "data" / "ingest"
-
-
-def _walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
-    subs = getattr(command, "commands", None)
-    if subs is None:
-        yield " ".join(path), command
-        return
-    for name, sub in subs.items():
-        yield from _walk(sub, (*path, name))
 
 
 def _takes_json(command: Any) -> bool:
@@ -53,10 +43,7 @@ def _takes_json(command: Any) -> bool:
 
 def json_commands() -> list[str]:
     """Every command of the CLI whose ``--format`` offers json."""
-    from revline import commands  # noqa: F401  (registers every command)
-    from revline.cli import app
-
-    return sorted(name for name, cmd in _walk(typer.main.get_command(app)) if _takes_json(cmd))
+    return sorted(name for name, cmd in walk(click_app()) if _takes_json(cmd))
 
 
 #: Arguments of each command on the test company; ``{wh}`` is the company, ``{tmp}`` a fresh

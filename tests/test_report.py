@@ -188,7 +188,7 @@ def test_missing_pdf_engine_names_the_packages(monkeypatch: pytest.MonkeyPatch) 
     [
         ("2025Q4", "Cannot read period '2025Q4'"),
         ("2026-Q1", "ends after the data: the last day of data is 2025-12-31"),
-        ("2019", "starts before the data"),
+        ("2009", "starts before the data"),  # the opening book starts 8 years before 2024
     ],
 )
 def test_bad_periods_are_refused(company: Warehouse, period: str, message: str) -> None:

@@ -197,6 +197,6 @@ def test_funnel_page_shows_the_seams_of_the_filtered_group(company: Path) -> Non
     assert [r["seam"]["value"] for r in handoffs["rows"]] == list(want)
     for row in handoffs["rows"]:
         f = want[row["seam"]["value"]]
-        assert row["entered"]["value"] == str(f.entered)
-        assert row["converted"]["value"] == str(f.converted)
+        assert row["entered"]["value"] == f.entered
+        assert row["converted"]["value"] == f.converted
     assert {r["sla"]["value"] for r in slas["rows"]} >= {"first_response", "go_live"}
