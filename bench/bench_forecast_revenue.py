@@ -44,7 +44,6 @@ from revline.analyses.forecast.revenue_backtest import (  # noqa: E402
     backtest_revenue,
     history_end,
 )
-from revline.model.periods import month_index  # noqa: E402
 from revline.synth import generate  # noqa: E402
 from revline.warehouse import Warehouse  # noqa: E402
 
@@ -85,20 +84,11 @@ def company(accounts: int, months: int, seed: int) -> Path:
 
 
 def shared_dates(path: Path) -> list[date]:
-    """The as-of dates every method can forecast from: the backtest's quarter starts, from a
-    year after the first won new deal.
-
-    The company's subscriptions start years before its CRM does (the opening book), so the
-    backtest's own dates begin long before any deal exists; ``pipeline`` needs a year of won
-    new deals (and the bookings forecast a pipeline), so those early dates are left out for
-    every method, and all methods are scored on the same dates.
-    """
+    """The as-of dates every method is scored on: the backtest's quarter starts, which begin a
+    year after the first won new deal when the company's opening book pays for years before
+    its CRM records deals (``as_of_dates``)."""
     with Warehouse.open(path, read_only=True) as wh:
-        opps = wh.table("opportunities")
-        won_new = opps.filter(opps.is_won & (opps.opportunity_type == "new"))
-        first = pd.Timestamp(won_new.close_date.min().execute()).date()
-        dates = as_of_dates(wh, history_end(wh))
-    return [d for d in dates if month_index(d) >= month_index(first) + 12]
+        return as_of_dates(wh, history_end(wh))
 
 
 def score(path: Path, seed: int, method: str, sims: int, dates: list[date]) -> pd.DataFrame:

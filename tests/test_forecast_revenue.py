@@ -237,3 +237,29 @@ def test_cli_errors_without_trace(company: Path, revline_cli, extra, message) ->
     done = revline_cli("forecast", "revenue", "-w", str(company), "--sims", "10", *extra)
     assert done.exit_code == 2
     assert message in done.output and "Traceback" not in done.output
+
+
+def test_backtest_dates_start_a_year_after_the_first_won_new_deal(company: Path) -> None:
+    """The opening book pays from years before the CRM records deals (docs/synth.md): the
+    backtest's dates start 12 months after the first won new deal, not after the first paying
+    month, so the pipeline mode (a year of won new deals) can forecast from every one of them.
+    Before the fix the first date was 12 months after the opening book's first paying month
+    and the pipeline mode failed there ("No new deals were won in the year before ...")."""
+    from revline.analyses.forecast.revenue_backtest import as_of_dates, history_end
+    from revline.model.periods import month_index
+
+    with Warehouse.open(company, read_only=True) as wh:
+        opps = wh.table("opportunities")
+        won = opps.filter(opps.is_won & (opps.opportunity_type == "new"))
+        first_won = pd.Timestamp(won.close_date.min().execute()).date()
+        subs = wh.table("subscriptions")
+        first_paid = pd.Timestamp(subs.start_at.min().execute()).date()
+        dates = as_of_dates(wh, history_end(wh))
+        assert month_index(first_paid) + 12 < month_index(first_won)  # the opening book
+        start = month_index(first_won) + 12
+        assert month_index(dates[0]) == start + (-start) % 3
+        assert all(d.month in (1, 4, 7, 10) and d.day == 1 for d in dates)
+        rows = backtest_revenue(
+            wh, dates[:1], (3,), rng=np.random.default_rng(2), n_sims=30, new_business="pipeline"
+        )
+    assert len(rows) == 1 and rows["actual"].iloc[0] > 0

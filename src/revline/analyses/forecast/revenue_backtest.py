@@ -41,16 +41,35 @@ def history_end(wh: Warehouse) -> date:
 
 
 def as_of_dates(wh: Warehouse, end: date, warmup: int = 12, step: int = 3) -> list[date]:
-    """Quarter-spaced as-of dates from ``warmup`` months after the first paying month to the
-    last date with at least 3 months of actuals before ``end``."""
+    """Quarter-spaced as-of dates from ``warmup`` months after the history starts to the last
+    date with at least 3 months of actuals before ``end``.
+
+    The history starts at the first paying month, or at the first won new deal when the CRM
+    starts later than billing (a company whose opening book pays for years before its CRM
+    records deals): the pipeline mode needs a year of won new deals, and every method is
+    scored on the same dates."""
     bridge = bridge_frame(wh, MetricSettings(as_of=month_start(month_index(end) - 1)))
     paying = bridge[bridge["end"] > 0]
     if paying.empty:
         raise ForecastError("No month with MRR to backtest.", hint="Load subscriptions first.")
-    first = month_index(pd.Timestamp(paying["month"].iloc[0]).date()) + warmup
+    start_idx = month_index(pd.Timestamp(paying["month"].iloc[0]).date())
+    first_won = _first_won_new_deal(wh)
+    if first_won is not None:
+        start_idx = max(start_idx, month_index(first_won))
+    first = start_idx + warmup
     last = month_index(end) - min(HORIZONS)
     start = first + (-first) % step  # align to a quarter start
     return [month_start(i) for i in range(start, last + 1, step)]
+
+
+def _first_won_new_deal(wh: Warehouse) -> date | None:
+    """The close date of the first won new-business deal, or None without any."""
+    if "opportunities" not in wh.list_tables():
+        return None
+    opps = wh.table("opportunities")
+    won = opps.filter(opps.is_won & (opps.opportunity_type == "new"))
+    first = won.close_date.min().execute()
+    return None if first is None or pd.isna(first) else pd.Timestamp(first).date()
 
 
 def backtest_revenue(
