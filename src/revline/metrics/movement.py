@@ -153,7 +153,7 @@ METRICS = (
         description="SaaS quick ratio: MRR gained per unit of MRR lost in the period "
         "(empty when nothing was lost).",
         formula="(new + reactivation + expansion) / (contraction + churn)",
-        unit="ratio",
+        unit="multiple",
         grain="month",
         owner="revops",
         tables=MRR_TABLES,
