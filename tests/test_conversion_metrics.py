@@ -35,11 +35,11 @@ stage or a later one by 2025-03-31):
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import pytest
 
+from fixtures.gtm.funnel import TABLES
 from fixtures.mrr.rows import load
 from revline.analyses.seams import flow
 from revline.analyses.seams.funnel import cached_journeys
@@ -53,84 +53,6 @@ from revline.warehouse import Warehouse
 AS_OF = date(2025, 3, 31)
 SETTINGS = GtmSettings(as_of=AS_OF)
 
-
-def _lead(lid: str, segment: str, created: str, **stages: str) -> dict[str, Any]:
-    return {"lead_id": lid, "segment": segment, "channel": "email", "created_at": created, **stages}
-
-
-def _opp(oid: str, account: str, kind: str, won: bool | None, created: str, **extra: Any) -> Any:
-    return {
-        "opportunity_id": oid,
-        "account_id": account,
-        "opportunity_type": kind,
-        "stage": "open" if won is None else ("won" if won else "lost"),
-        "amount": "1000",
-        "currency": "USD",
-        "created_at": created,
-        "is_closed": won is not None,
-        "is_won": bool(won),
-        **extra,
-    }
-
-
-TABLES: dict[str, list[dict[str, Any]]] = {
-    "accounts": [
-        {"account_id": "A1", "name": "A1", "segment": "smb"},
-        {"account_id": "A3", "name": "A3", "segment": "enterprise"},
-        {"account_id": "A4", "name": "A4", "segment": "enterprise"},
-    ],
-    "leads": [
-        _lead(
-            "L1",
-            "smb",
-            "2025-01-05",
-            mql_at="2025-01-06",
-            sal_at="2025-01-07",
-            sql_at="2025-01-10",
-            converted_at="2025-01-15",
-            account_id="A1",
-        ),
-        _lead(
-            "L2",
-            "smb",
-            "2025-01-08",
-            mql_at="2025-01-09",
-            sal_at="2025-01-12",
-            sql_at="2025-01-20",
-            converted_at="2025-01-25",
-        ),
-        _lead("L3", "enterprise", "2025-01-10", mql_at="2025-01-11", disqualified_at="2025-01-20"),
-        _lead("L4", "enterprise", "2025-01-20", disqualified_at="2025-01-22"),
-        _lead("L5", "enterprise", "2025-02-02", mql_at="2025-02-03", sql_at="2025-02-05"),
-        _lead(
-            "L6", "smb", "2025-02-10", mql_at="2025-02-12", sal_at="2025-02-14", sql_at="2025-04-05"
-        ),
-    ],
-    "opportunities": [
-        _opp("O1", "A1", "new", True, "2025-01-15", lead_id="L1", closed_at="2025-02-20"),
-        _opp("O2", None, "new", False, "2025-01-25", lead_id="L2", closed_at="2025-03-01"),
-        _opp("O3", "A3", "new", True, "2025-02-10", lead_id="L5", closed_at="2025-03-15"),
-        _opp("O4", "A4", "new", True, "2025-02-01", closed_at="2025-02-28"),
-        _opp("O7", "A1", "renewal", True, "2025-03-01", closed_at="2025-03-25"),
-        _opp("O8", "A4", "expansion", True, "2025-03-05", closed_at="2025-03-25"),
-    ],
-    "onboarding": [
-        {
-            "onboarding_id": "B1",
-            "account_id": "A1",
-            "opportunity_id": "O1",
-            "handoff_at": "2025-02-21",
-            "go_live_at": "2025-03-10",
-        },
-        {
-            "onboarding_id": "B4",
-            "account_id": "A4",
-            "opportunity_id": "O4",
-            "handoff_at": "2025-03-01",
-            "go_live_at": "2025-03-20",
-        },
-    ],
-}
 
 Q1 = {
     "lead_to_mql_rate": 5 / 6,

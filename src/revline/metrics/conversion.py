@@ -6,7 +6,9 @@ journeys`) that **entered** ``A`` in one of its months (their ``A`` time); of th
 **converted** reached ``B`` or any later stage (:func:`revline.model.stages.later_stages`: a
 skip past ``B`` still passed it) by the as-of date, and within ``window_days`` of entering when
 the kind has a window. The value is converted / entered; a period where none entered has no
-value. A recent cohort is still converting: its figure rises as its journeys move on.
+value. A recent cohort is still converting: its figure rises as its journeys move on. Beside
+``value`` a figure carries its ``entered`` and ``converted`` counts, so a window that is not one
+period (diagnose's trailing months) sums them over its months.
 
 The seams analysis (:mod:`revline.analyses.seams`) classifies every journey of a flow with
 :func:`converted` and :func:`entered`, so that its conversion and these metrics are one
@@ -119,11 +121,16 @@ def compute(kind: Conversion) -> Callable[[GtmFrame], ir.Table]:
         keys = ["period", *frame.by_cols]
         g = rows.group_by(keys).aggregate(n=rows.entered.sum(), won=rows.converted.sum())
         value = ibis.ifelse(g.n > 0, g.won.cast("float64") / g.n.cast("float64"), None)
-        values = g.select(*keys, value=value)
+        values = g.select(*keys, value=value, entered=g.n, converted=g.won)
         if frame.by:
             return values.order_by(keys)
         joined = frame.period_bounds.select("period").left_join(values, "period")
-        return joined.select("period", "value").order_by("period")
+        return joined.select(
+            "period",
+            "value",
+            entered=joined.entered.coalesce(0),
+            converted=joined.converted.coalesce(0),
+        ).order_by("period")
 
     return conversion
 

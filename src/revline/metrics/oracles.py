@@ -53,7 +53,7 @@ ORACLES: dict[str, str] = {
     "ltv_sbg": _COHORTS + "test_ltv_from_the_sbg_model",
     "tcv": _COHORTS + "test_tcv_from_committed_terms",
     **dict.fromkeys(
-        ("sm_spend", "new_customers", "new_arr", "cac"),
+        ("sm_spend", "new_customers", "new_arr", "new_arr_per_customer", "cac"),
         _EFFICIENCY + "test_sm_spend_new_customers_and_cac",
     ),
     "gross_margin": _EFFICIENCY + "test_gross_margin",
