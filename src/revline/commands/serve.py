@@ -27,6 +27,14 @@ def serve(
         bool,
         typer.Option(help="Compute every page's default view at start-up (in the background)."),
     ] = True,
+    secure: Annotated[
+        bool,
+        typer.Option(
+            "--secure",
+            help="The server is reached over HTTPS (e.g. behind a TLS proxy): mark the session "
+            "cookie Secure and send Strict-Transport-Security.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard and its REST API over the warehouse (opened read-only)."""
     import uvicorn
@@ -42,7 +50,7 @@ def serve(
             "[yellow]No users yet:[/] add one with "
             f"revline users add NAME --role exec -w {warehouse}"
         )
-    web = create_app(warehouse, precompute=precompute)
+    web = create_app(warehouse, precompute=precompute, secure=secure)
     console.print(f"revline dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

@@ -27,6 +27,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from revline import __version__
 from revline.web import errors
 from revline.web.fastpath import serve_static
+from revline.web.headers import LastCatch, SecurityHeaders
 from revline.web.monitor import Monitor
 from revline.web.registry import Page
 from revline.web.security import can_see_page, csrf_token, current_user
@@ -45,6 +46,7 @@ def create_app(
     precompute: bool = False,
     secret_key: str | None = None,
     cache_size: int = 512,
+    secure: bool = False,
 ) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (opened read-only).
 
@@ -97,7 +99,11 @@ def create_app(
         session_cookie="revline_session",
         same_site="lax",
         max_age=12 * 3600,
+        https_only=secure,
     )
+    # Added last, so outermost of the app's own: every answer, errors included, has them.
+    app.add_middleware(LastCatch)
+    app.add_middleware(SecurityHeaders, secure=secure)
     errors.install(app)
     serve_static(app, "/static/style.css", _HERE / "static" / "style.css", "text/css")
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

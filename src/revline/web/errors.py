@@ -136,7 +136,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
+        # Reached only for an error raised outside revline.web.headers.LastCatch.
         log.exception("Internal error on %s", request.url.path)
-        return respond(
-            request, 500, "Internal error.", "The server log has the details; please report it."
-        )
+        return internal_error(request)
+
+
+def internal_error(request: Request) -> Response:
+    """The 500 answer to an unexpected exception: a generic message, never the trace."""
+    return respond(
+        request, 500, "Internal error.", "The server log has the details; please report it."
+    )
