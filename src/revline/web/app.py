@@ -26,12 +26,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from revline import __version__
 from revline.web import errors
+from revline.web.config import WebSettings
 from revline.web.fastpath import serve_static
 from revline.web.headers import LastCatch, SecurityHeaders
 from revline.web.monitor import Monitor
 from revline.web.registry import Page
 from revline.web.security import can_see_page, csrf_token, current_user
 from revline.web.state import WebState
+from revline.web.throttle import LoginThrottle
 from revline.web.usercache import CachedUsers
 from revline.web.users import User, UserStore, users_path
 
@@ -47,13 +49,17 @@ def create_app(
     secret_key: str | None = None,
     cache_size: int = 512,
     secure: bool = False,
+    settings: WebSettings | None = None,
 ) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (opened read-only).
 
     ``users`` is the user store (default ``<warehouse stem>.users.sqlite`` beside it), ``org``
     the function category map (default the built-in or ``$REVLINE_ORG``), ``secret_key`` the
-    session-signing key (default: generated once and kept in the user store).
+    session-signing key (default: generated once and kept in the user store). ``secure`` (a
+    server reached over HTTPS) marks the session cookie ``Secure`` and sends HSTS;
+    ``settings`` the session timeouts and sign-in limits (default: from the environment).
     """
+    web_settings = settings or WebSettings.from_env()
     store = UserStore(users or users_path(warehouse_path))
     state = WebState(warehouse_path, org, cache_size)
 
@@ -90,6 +96,8 @@ def create_app(
     )
     app.state.store = store
     app.state.users = CachedUsers(store)
+    app.state.web_settings = web_settings
+    app.state.throttle = LoginThrottle(web_settings)
     app.state.web = state
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.state.templates.env.globals["version"] = __version__
@@ -98,7 +106,7 @@ def create_app(
         secret_key=secret_key or store.secret_key(),
         session_cookie="revline_session",
         same_site="lax",
-        max_age=12 * 3600,
+        max_age=int(web_settings.max_seconds),
         https_only=secure,
     )
     # Added last, so outermost of the app's own: every answer, errors included, has them.

@@ -6,8 +6,11 @@ takes short write locks per statement, so the CLI and a running server share the
 
 Passwords are hashed with scrypt (stdlib :func:`hashlib.scrypt`, a random 16-byte salt per
 user); API tokens are 256-bit random strings stored only as their SHA-256 (a token is already
-high-entropy, so a fast hash suffices and lookups stay O(1)). The session-signing key is
-generated once and kept in the same file, so sessions survive a restart.
+high-entropy, so a fast hash suffices and lookups stay O(1)). Browser sessions are kept here
+too (server-side, so they can be ended): the cookie carries a 256-bit random session id,
+stored only as its SHA-256; signing out ends the session, and removing a user ends all of
+theirs (``ON DELETE CASCADE``), so a copied cookie stops working. The cookie-signing key is
+generated once and kept in the same file.
 
 Roles: ``admin`` (everything, and the user list), ``exec`` (the CRO: every page and every row),
 ``lead`` (a function lead: the pages and rows of their functions), ``viewer`` (every page's
@@ -22,6 +25,7 @@ import hmac
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +49,10 @@ CREATE TABLE IF NOT EXISTS tokens (
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
     label TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    created_at REAL NOT NULL, last_seen REAL NOT NULL);
 """
 
 
@@ -243,6 +251,51 @@ class UserStore:
                 "SELECT count(*) FROM tokens WHERE username = ?", (username,)
             ).fetchone()
         return int(row[0])
+
+    # -- browser sessions (server-side) ------------------------------------------------------
+    def create_session(self, username: str, now: float | None = None) -> str:
+        """A new session id for ``username``, returned once (only its hash is stored)."""
+        session = secrets.token_urlsafe(32)
+        at = time.time() if now is None else now
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)", (_token_hash(session), username, at, at)
+            )
+        return session
+
+    def session(self, session: str) -> tuple[User, float, float] | None:
+        """The user of a session id, with its start and last-seen times (epoch seconds)."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT username, created_at, last_seen FROM sessions WHERE session_hash = ?",
+                (_token_hash(session),),
+            ).fetchone()
+        user = None if row is None else self.get(row[0])
+        return None if user is None else (user, float(row[1]), float(row[2]))
+
+    def touch_session(self, session: str, now: float) -> None:
+        with self._db() as db:
+            db.execute(
+                "UPDATE sessions SET last_seen = ? WHERE session_hash = ?",
+                (now, _token_hash(session)),
+            )
+
+    def end_session(self, session: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE session_hash = ?", (_token_hash(session),))
+
+    def end_sessions(self, username: str) -> int:
+        """End every session of ``username``; the number ended."""
+        with self._db() as db:
+            return db.execute("DELETE FROM sessions WHERE username = ?", (username,)).rowcount
+
+    def prune_sessions(self, idle_seconds: float, max_seconds: float, now: float) -> int:
+        """Delete sessions past either timeout; the number deleted."""
+        with self._db() as db:
+            return db.execute(
+                "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
+                (now - idle_seconds, now - max_seconds),
+            ).rowcount
 
     # -- the session-signing key -------------------------------------------------------------
     def secret_key(self) -> str:
