@@ -126,6 +126,8 @@ def create_app(
     install_rows(app)
     install_pages(app)
 
+    declare_security(app)
+
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(user: Annotated[User, Depends(current_user)]) -> JSONResponse:
         return JSONResponse(app.openapi())
@@ -136,6 +138,37 @@ def create_app(
         return RedirectResponse(visible[0].path if visible else "/api/me", status_code=303)
 
     return app
+
+
+#: The OpenAPI security schemes: every operation takes either (``security`` at the top level).
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token: revline users token NAME (list: revline users tokens).",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "revline_session",
+        "description": "The browser session cookie set by signing in at /login.",
+    },
+}
+
+
+def declare_security(app: FastAPI) -> None:
+    """Make the app's OpenAPI document declare the bearer and cookie schemes."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()  # FastAPI keeps it as app.openapi_schema
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        schema["security"] = [{name: []} for name in SECURITY_SCHEMES]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

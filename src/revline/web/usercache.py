@@ -42,7 +42,7 @@ class CachedUsers:
         self.store = store
         self.max_age = max_age
         self._users: dict[str, User | None] = {}
-        self._tokens: dict[str, User] = {}
+        self._tokens: dict[str, tuple[User, str, float | None, float | None]] = {}
         self._sessions: dict[str, tuple[User, float, float]] = {}
         self._signature: tuple[int, ...] | bytes | None = None
         self._checked = 0.0
@@ -86,19 +86,27 @@ class CachedUsers:
         users[username] = found
         return found
 
-    def user_for_token(self, token: str) -> User | None:
-        """The user an API token belongs to, or ``None`` (not cached: a guess costs a read)."""
+    def user_for_token(self, token: str, now: float | None = None) -> User | None:
+        """The user a live API token belongs to, or ``None`` (unknown, revoked or expired;
+        an unknown token is not cached: a guess costs a read). Its last use is written at
+        most once per :data:`TOUCH_SECONDS`."""
         self._fresh()
         key = hashlib.sha256(token.encode()).hexdigest()
-        tokens = self._tokens
-        found = tokens.get(key)
-        if found is not None:
-            return found
-        self.reads += 1
-        found = self.store.user_for_token(token)
-        if found is not None:
-            tokens[key] = found
-        return found
+        found = self._tokens.get(key)
+        if found is None:
+            self.reads += 1
+            entry = self.store.token_entry(token)
+            if entry is None:
+                return None
+            found = self._tokens[key] = entry
+        user, token_id, expires_at, last_used = found
+        at = time.time() if now is None else now
+        if expires_at is not None and at >= expires_at:
+            return None
+        if last_used is None or at - last_used > TOUCH_SECONDS:
+            self.store.touch_token(token_id, at)
+            self._tokens[key] = (user, token_id, expires_at, at)
+        return user
 
     def user_for_session(
         self, session: str, idle_seconds: float, max_seconds: float, now: float | None = None
