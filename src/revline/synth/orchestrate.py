@@ -20,8 +20,12 @@ order, so a seed and a configuration give byte-identical tables.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -34,6 +38,7 @@ from sqlglot import exp
 from revline.ddl import to_sql
 from revline.errors import ConfigError, unknown
 from revline.schema import TABLES
+from revline.schema.core import Table
 from revline.synth import accounts as accounts_mod
 from revline.synth import (
     billing,
@@ -94,6 +99,60 @@ class SynthResult:
     subscribed: int = 0
 
 
+class _Writer:
+    """Appends and commits on one background thread, in order, while numpy draws the next chunk.
+
+    DuckDB releases the GIL while it inserts, so generation and writing overlap on two cores.
+    The main thread does not touch the connection between :meth:`start` and :meth:`sync`. A
+    failed write is raised on the main thread at the next call; after an error on either side
+    the queued writes are dropped, so the caller's rollback sees an idle connection.
+    """
+
+    def __init__(self, wh: Warehouse) -> None:
+        self.wh = wh
+        self.ops: queue.Queue[tuple[str, str, pa.Table | None, Table | None] | None] = queue.Queue(
+            maxsize=8
+        )
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._loop, name="synth-writer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while (op := self.ops.get()) is not None:
+            if self.error is not None or self.cancelled:
+                continue
+            kind, name, data, declared = op
+            try:
+                if kind == "append" and data is not None:
+                    self.wh.append(name, data, declared)
+                elif kind == "commit":
+                    self.wh.con.execute("COMMIT")
+                    self.wh.con.execute("BEGIN TRANSACTION")
+            except BaseException as err:  # raised on the main thread
+                self.error = err
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def append(self, name: str, data: pa.Table, declared: Table | None = None) -> None:
+        self._check()
+        self.ops.put(("append", name, data, declared))
+
+    def commit(self) -> None:
+        self._check()
+        self.ops.put(("commit", "", None, None))
+
+    def close(self, failed: bool) -> None:
+        """Wait for the queued writes (dropped if ``failed``); raise a write's error."""
+        self.cancelled = failed
+        self.ops.put(None)
+        self.thread.join()
+        if not failed:
+            self._check()
+
+
 class _Run:
     """The state of one run: warehouse, generator, calendar, id counters and monthly totals."""
 
@@ -101,6 +160,7 @@ class _Run:
         self, wh: Warehouse, config: SynthConfig, seed: int, left_out: frozenset[str], atomic: bool
     ) -> None:
         self.wh = wh
+        self.writer: _Writer | None = None
         self.left_out = left_out
         self.atomic = atomic
         self.config = config
@@ -114,19 +174,36 @@ class _Run:
     def writes(self, name: str) -> bool:
         return name not in self.left_out
 
-    def put(self, name: str, data: pa.Table | None) -> None:
-        if data is not None and self.writes(name):
-            self.rows[name] += self.wh.append(name, data)
+    def put(self, name: str, data: pa.Table | None, declared: Table | None = None) -> None:
+        """Queue ``data`` for table ``name``; its rows count at once (they number the ids)."""
+        if data is None or not self.writes(name) or not data.num_rows:
+            return
+        if self.writer is None:
+            self.wh.append(name, data, declared)
+        else:
+            self.writer.append(name, data, declared)
+        self.rows[name] += data.num_rows
 
     def put_truth(self, name: str, columns: dict[str, Any]) -> None:
         if self.writes(name):
-            self.rows[name] += truth.append(self.wh, name, columns)
+            self.put(name, truth.frame(name, columns), truth.TRUTH_TABLES[name])
 
     def commit(self) -> None:
         """End a chunk: commit it and open the next transaction, unless the run is atomic."""
-        if not self.atomic:
-            self.wh.con.execute("COMMIT")
-            self.wh.con.execute("BEGIN TRANSACTION")
+        if not self.atomic and self.writer is not None:
+            self.writer.commit()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Write on a background thread inside the block; every write is done at its end."""
+        self.writer = _Writer(self.wh)
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            writer, self.writer = self.writer, None
+            writer.close(failed)
 
 
 def build(
@@ -223,10 +300,11 @@ def generate(
         run.put("partners", people.partners(rng, cfg, staff, at))
         run.put("plans", billing.plans_frame(at))
         run.put("campaigns", marketing.campaigns(rng, cal, staff, at))
-        for first in range(0, cfg.accounts, cfg.chunk_size):
-            _chunk(run, staff, fx[:, lead:], first, min(cfg.chunk_size, cfg.accounts - first))
-            run.commit()
-        _opening(run, staff, fx)
+        with run.writing():
+            for first in range(0, cfg.accounts, cfg.chunk_size):
+                _chunk(run, staff, fx[:, lead:], first, min(cfg.chunk_size, cfg.accounts - first))
+                run.commit()
+            _opening(run, staff, fx)
         spend_table, spend = marketing.spend(rng, cal, run.totals.leads, at)
         run.put("marketing_spend", spend_table)
         run.put("acquisitions", marketing.acquisitions(wh, at))
