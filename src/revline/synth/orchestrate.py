@@ -231,6 +231,9 @@ def build(
     _remove(partial, partial.with_name(partial.name + ".wal"))
     try:
         with Warehouse.create(partial) as wh:
+            # Committed blocks (rows, indexes) can be evicted: cap DuckDB's buffers (numpy and
+            # Arrow come on top), or it keeps the tables' indexes loaded as the company grows.
+            wh.con.execute("SET memory_limit = '2GB'")
             result = generate(wh, accounts, months, seed, config, scope, atomic=False)
             wh.con.execute("CHECKPOINT")
     except BaseException:
