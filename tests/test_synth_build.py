@@ -8,12 +8,18 @@ behavioural tables; what it keeps must equal the full company's, so its MRR is t
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
+import revline
 from conftest import CliRunnerFn
 from revline.errors import ConfigError
 from revline.metrics.api import compute
@@ -126,3 +132,28 @@ def test_the_revenue_scope_keeps_the_full_companys_billing_and_mrr(tmp_path: Pat
     mrr_revenue = compute("mrr", "month", warehouse=revenue)
     assert mrr_full["value"].sum() > 0
     assert mrr_full.to_dict("records") == mrr_revenue.to_dict("records")
+
+
+@pytest.mark.slow
+def test_a_killed_synth_run_leaves_the_earlier_company(tmp_path: Path) -> None:
+    target = tmp_path / "wh.duckdb"
+    build(target, accounts=200, months=6, seed=3)
+    before = _prints(target)
+    partial = tmp_path / "wh.duckdb.partial"
+    env = {**os.environ, "PYTHONPATH": str(Path(revline.__file__).parents[1])}
+    args = ["synth", "--accounts", "200000", "--months", "6", "-w", str(target)]
+    proc = subprocess.Popen([sys.executable, "-m", "revline", *args], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not (partial.exists() and partial.stat().st_size > 20_000_000):
+            assert proc.poll() is None and time.monotonic() < deadline, "no partial file grew"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert partial.exists()  # what a killed run leaves: never the target
+    assert _prints(target) == before
+    build(target, accounts=150, months=6, seed=4)  # the next run starts afresh
+    assert not partial.exists()
+    with Warehouse.open(target, read_only=True) as wh:
+        assert wh.count("accounts") > 150
