@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from revline.ingest.rules import column_rules, table_rules
 from revline.ingest.sql import cast, col
 from revline.ingest.upsert import INSERT, SAME, UPDATE, final_select, write_quarantine, write_rows
 from revline.schema import get_table
+from revline.settings import DATE_WINDOW, DateWindow
 from revline.warehouse import Warehouse
 
 RAW_ROW = "_revline_row"
@@ -50,11 +52,13 @@ def import_file(
     path: str | Path,
     mapping: str | Path | Mapping | None = None,
     source: str | None = None,
+    window: DateWindow = DATE_WINDOW,
 ) -> ImportResult:
     """Import one CSV or Parquet file into canonical table ``table``; see docs/mappings.md.
 
     Unreadable files raise SourceFileError and leave the warehouse untouched; bad rows are
     quarantined with their reasons and the good rows are upserted by (source, source_id).
+    Dates and timestamps outside ``window`` are quarantined (``date_window``).
     """
     started = datetime.now(UTC)
     target = get_table(table)
@@ -63,7 +67,7 @@ def import_file(
     fmt = detect_format(file, spec.format if spec else None)
     options = spec.csv if spec else CsvOptions()
     data = read_source(file, fmt, options)
-    plan = resolve(target, spec, list(data.column_names), file, source)
+    plan = replace(resolve(target, spec, list(data.column_names), file, source), window=window)
     data = data.append_column(RAW_ROW, pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64)))
     key = str(file.resolve())
     load_id = uuid.uuid4().hex[:16]

@@ -7,13 +7,14 @@ canonical column names, and every other header goes to ``attributes``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from revline.errors import ConfigError, SourceFileError, closest
 from revline.ingest.mapping import ColumnSpec, Mapping
 from revline.ingest.mapping_model import ROW_ID
 from revline.schema import Table
+from revline.settings import DATE_WINDOW, DateWindow
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Plan:
     id_columns: tuple[str, ...]
     pk_explicit: bool
     extra: tuple[str, ...]
+    window: DateWindow = field(default=DATE_WINDOW)
 
     @property
     def id_label(self) -> str:

@@ -10,13 +10,14 @@ all come from :mod:`revline.schema`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlglot import exp
 
 from revline.errors import unknown
 from revline.ingest.expressions import ROW, SID, raw_ref, staged_columns, text_expr
 from revline.ingest.plan import Plan
-from revline.ingest.sql import case, col, concat, in_set, lit, quoted
+from revline.ingest.sql import case, cast, col, concat, fn, in_set, lit, quoted
 from revline.schema import AnyOfCheck, Column, Kind, OrderCheck
 from revline.schema.enums import CURRENCIES
 
@@ -32,6 +33,9 @@ KIND_TEXT = {
     Kind.TIMESTAMP: "timestamp (ISO 8601, e.g. 2024-01-31 12:00:00 or 2024-01-31T12:00:00Z)",
     Kind.JSON: "JSON value",
 }
+#: Words and eras a date parser accepts that are not a business date: ``infinity``, ``epoch``
+#: (read as 1970-01-01), ``(BC)``. A cell matching this (case-insensitive) is ``date_special``.
+SPECIAL_DATE_RE = r"(?i).*(infinity|epoch|allballs|\bbc\b|\bad\b).*"
 #: How many distinct bad enum values get their own did-you-mean message.
 SUGGEST_LIMIT = 500
 
@@ -85,7 +89,43 @@ def column_rules(plan: Plan, staged: str, fetch: Fetch) -> list[exp.Select]:
             broken = exp.and_(text.is_(exp.null()).not_(), value.is_(exp.null()), ok_map)
             msg = concat(f"{name}: ", quoted(raw), f" is not a valid {what}")
             out.append(problem(staged, broken, name, raw, "type", msg))
+        if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+            out.extend(_date_rules(plan, column, staged, raw, text, value))
         out.extend(_value_rules(column, staged, raw, value, ok_map, fetch))
+    return out
+
+
+def _date_rules(
+    plan: Plan, column: Column, staged: str, raw: exp.Expr, text: exp.Expr, value: exp.Expr
+) -> list[exp.Select]:
+    """``date_special`` (a parser's special word or era) and ``date_window`` (outside the
+    configured :class:`~revline.settings.DateWindow`) for a parsed date or timestamp."""
+    name = column.name
+    window = plan.window
+    parsed = value.is_(exp.null()).not_()
+    special = exp.and_(parsed, fn("regexp_full_match", text, lit(SPECIAL_DATE_RE)))
+    msg = concat(
+        f"{name}: ", quoted(raw), " is a special date word or era, not a date [rule date_special]"
+    )
+    out = [problem(staged, special, name, raw, "date_special", msg)]
+    if column.kind is Kind.DATE:
+        low: exp.Expr = cast(lit(window.earliest.isoformat()), "DATE")
+        high: exp.Expr = cast(lit(window.latest.isoformat()), "DATE")
+        outside = exp.or_(value < low, value > high)
+    else:
+        low = cast(lit(f"{window.earliest.isoformat()} 00:00:00+00"), "TIMESTAMPTZ")
+        after = window.latest + timedelta(days=1)
+        high = cast(lit(f"{after.isoformat()} 00:00:00+00"), "TIMESTAMPTZ")
+        outside = exp.or_(value < low, value >= high)
+    broken = exp.and_(parsed, exp.paren(special, copy=False).not_(), exp.paren(outside))
+    msg = concat(
+        f"{name}: ",
+        quoted(raw),
+        f" is outside the accepted date window {window.earliest} to {window.latest} "
+        "[rule date_window]; a placeholder such as 9999-12-31 means empty, so leave the cell "
+        "empty (or widen the window if the date is real)",
+    )
+    out.append(problem(staged, broken, name, raw, "date_window", msg))
     return out
 
 
