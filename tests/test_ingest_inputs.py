@@ -92,3 +92,82 @@ def test_the_window_is_a_setting(wh: Warehouse, tmp_path: Path) -> None:
     assert (result.inserted, result.quarantined) == (1, 0)
     with pytest.raises(ConfigError, match="earliest"):
         DateWindow(earliest=__import__("datetime").date(2300, 1, 1))
+
+
+# -- timestamps ----------------------------------------------------------------------------------
+
+ACC_HEAD = "account_id,name,created_at\n"
+
+
+def accounts_mapping(tmp_path: Path, extra: str = "") -> Path:
+    return write(
+        tmp_path,
+        "accounts.yaml",
+        "table: accounts\nsource: crm\ntimezone: Europe/Berlin\n"
+        + extra
+        + "columns:\n  account_id: account_id\n  name: name\n  created_at: created_at\n",
+    )
+
+
+def created(wh: Warehouse) -> dict[str, str]:
+    rows = wh.con.execute(
+        "SELECT source_id, strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') "
+        "FROM accounts ORDER BY 1"
+    ).fetchall()
+    return {str(a): str(b) for a, b in rows}
+
+
+@pytest.mark.parametrize("offset", ["+25:00", "+25", "-15:00", "+14:30", "+05:75"])
+def test_invalid_utc_offset_is_quarantined(wh: Warehouse, tmp_path: Path, offset: str) -> None:
+    path = write(
+        tmp_path,
+        "acc.csv",
+        ACC_HEAD + "a1,Ok,2025-01-01T10:00:00+14:00\n" + f"a2,Bad,2025-01-01T10:00:00{offset}\n",
+    )
+    result = import_file(wh, "accounts", path)
+    assert (result.inserted, result.quarantined) == (1, 1)
+    [(sid, column, rule, message)] = quarantined(wh)
+    assert (sid, column, rule) == ("a2", "created_at", "timestamp_offset")
+    assert "-14:00 to +14:00" in message
+    assert created(wh) == {"a1": "2024-12-31 20:00"}
+
+
+def test_nonexistent_and_ambiguous_local_times_are_refused_by_default(
+    wh: Warehouse, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "acc.csv",
+        ACC_HEAD
+        + "a1,Summer,2025-06-01 12:00\n"
+        + "a2,Gap,2025-03-30 02:30\n"  # clocks jump from 02:00 to 03:00
+        + "a3,Twice,2025-10-26 02:30\n",  # 02:00-03:00 happens twice
+    )
+    result = import_file(wh, "accounts", path, accounts_mapping(tmp_path))
+    assert (result.inserted, result.quarantined) == (1, 2)
+    problems = quarantined(wh)
+    assert [(p[0], p[2]) for p in problems] == [("a2", "local_time"), ("a3", "local_time")]
+    assert "does not exist in Europe/Berlin" in problems[0][3]
+    assert "occurs twice in Europe/Berlin" in problems[1][3]
+    assert "local_times: shift" in problems[0][3]
+    assert created(wh) == {"a1": "2025-06-01 10:00"}
+
+
+def test_local_times_shift_is_an_explicit_choice(wh: Warehouse, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "acc.csv",
+        ACC_HEAD + "a2,Gap,2025-03-30 02:30\na3,Twice,2025-10-26 02:30\n",
+    )
+    result = import_file(wh, "accounts", path, accounts_mapping(tmp_path, "local_times: shift\n"))
+    assert (result.inserted, result.quarantined) == (2, 0)
+    # the gap moves forward by its length (02:30 CET = 03:30 CEST); a repeated time takes its
+    # first occurrence (summer time)
+    assert created(wh) == {"a2": "2025-03-30 01:30", "a3": "2025-10-26 00:30"}
+
+
+def test_local_times_takes_only_known_choices(tmp_path: Path) -> None:
+    from revline.ingest import load_mapping
+
+    with pytest.raises(ConfigError, match="local_times"):
+        load_mapping(accounts_mapping(tmp_path, "local_times: guess\n"))

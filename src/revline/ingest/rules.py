@@ -15,7 +15,15 @@ from datetime import timedelta
 from sqlglot import exp
 
 from revline.errors import unknown
-from revline.ingest.expressions import ROW, SID, raw_ref, staged_columns, text_expr
+from revline.ingest.expressions import (
+    ROW,
+    SID,
+    bad_offset,
+    local_time_problems,
+    raw_ref,
+    staged_columns,
+    text_expr,
+)
 from revline.ingest.plan import Plan
 from revline.ingest.sql import case, cast, col, concat, fn, in_set, lit, quoted
 from revline.schema import AnyOfCheck, Column, Kind, OrderCheck
@@ -87,12 +95,54 @@ def column_rules(plan: Plan, staged: str, fetch: Fetch) -> list[exp.Select]:
             if spec is not None and spec.format:
                 what = f"{column.kind} in format {spec.format}"
             broken = exp.and_(text.is_(exp.null()).not_(), value.is_(exp.null()), ok_map)
+            if column.kind is Kind.TIMESTAMP:
+                own, reasons = _timestamp_rules(plan, column, staged, raw, text, broken)
+                out.extend(own)
+                broken = exp.and_(broken, *[exp.paren(r).not_() for r in reasons])
             msg = concat(f"{name}: ", quoted(raw), f" is not a valid {what}")
             out.append(problem(staged, broken, name, raw, "type", msg))
         if column.kind in (Kind.DATE, Kind.TIMESTAMP):
             out.extend(_date_rules(plan, column, staged, raw, text, value))
         out.extend(_value_rules(column, staged, raw, value, ok_map, fetch))
     return out
+
+
+def _timestamp_rules(
+    plan: Plan, column: Column, staged: str, raw: exp.Expr, text: exp.Expr, failed: exp.Expr
+) -> tuple[list[exp.Select], list[exp.Expr]]:
+    """``timestamp_offset`` (an offset past 14 hours or 59 minutes) and ``local_time`` (a wall
+    time the mapping's zone skips or repeats, refused unless ``local_times: shift``), and the
+    conditions they stand for (so the generic type rule leaves those rows to them)."""
+    name = column.name
+    spec = plan.columns.get(name)
+    fmt = spec.format if spec else None
+    out: list[exp.Select] = []
+    reasons: list[exp.Expr] = []
+    if not fmt:
+        msg = concat(
+            f"{name}: ",
+            quoted(raw),
+            " has a UTC offset outside -14:00 to +14:00 (or minutes past 59) "
+            "[rule timestamp_offset]",
+        )
+        offset = bad_offset(text)
+        reasons.append(offset)
+        out.append(problem(staged, exp.and_(failed, offset), name, raw, "timestamp_offset", msg))
+    tz = plan.mapping.timezone
+    nonexistent, ambiguous = local_time_problems(text, fmt, tz)
+    if tz != "UTC" and plan.mapping.local_times == "refuse":
+        fix = (
+            " [rule local_time]; give the time with its offset, or set `local_times: shift` "
+            "in the mapping to move it (forward by the gap; the first of two occurrences)"
+        )
+        where = exp.and_(failed, nonexistent)
+        msg = concat(f"{name}: ", quoted(raw), f" does not exist in {tz} (clocks skip it){fix}")
+        out.append(problem(staged, where, name, raw, "local_time", msg))
+        where = exp.and_(failed, ambiguous, exp.paren(nonexistent).not_())
+        msg = concat(f"{name}: ", quoted(raw), f" occurs twice in {tz} (clocks go back){fix}")
+        out.append(problem(staged, where, name, raw, "local_time", msg))
+        reasons += [nonexistent, ambiguous]
+    return out, reasons
 
 
 def _date_rules(
