@@ -171,3 +171,64 @@ def test_local_times_takes_only_known_choices(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="local_times"):
         load_mapping(accounts_mapping(tmp_path, "local_times: guess\n"))
+
+
+# -- numbers and ids -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        ("unit_amount", "1_000"),
+        ("unit_amount", "1_000.50"),
+        ("quantity", "1_000"),
+        ("quantity", "0x10"),
+        ("quantity", "0b101"),
+        ("unit_amount", "1_000_000_000_000_000_000"),
+    ],
+)
+def test_numbers_a_person_would_not_write_are_refused(
+    wh: Warehouse, tmp_path: Path, column: str, cell: str
+) -> None:
+    values = {"quantity": "1", "unit_amount": "10"} | {column: cell}
+    path = write(
+        tmp_path,
+        "subs.csv",
+        SUB_HEAD
+        + "s1,a1,2,1000,USD,2024-01-01,\n"
+        + f"s2,a1,{values['quantity']},{values['unit_amount']},USD,2024-01-01,\n",
+    )
+    result = import_file(wh, "subscriptions", path)
+    assert (result.inserted, result.quarantined) == (1, 1)
+    [(sid, got_column, rule, message)] = quarantined(wh)
+    assert (sid, got_column, rule) == ("s2", column, "type")
+    assert cell in message
+
+
+@pytest.mark.parametrize("padding", ["\t", " \t", "\r", "\u00a0", "\t "])
+def test_ids_are_stripped_of_every_surrounding_whitespace(
+    wh: Warehouse, tmp_path: Path, padding: str
+) -> None:
+    accounts = write(
+        tmp_path, "acc.csv", f'account_id,name\nfz-1,First\n"{padding}fz-1{padding}",Again\n'
+    )
+    result = import_file(wh, "accounts", accounts)
+    assert (result.inserted, result.quarantined) == (1, 1)
+    assert [(q[0], q[2]) for q in quarantined(wh)] == [("fz-1", "duplicate_key")]
+    cells = f'"s1{padding}","{padding}fz-1{padding}"'
+    subs = write(tmp_path, "subs.csv", SUB_HEAD + f"{cells},1,10,USD,2024-01-01,\n")
+    import_file(wh, "subscriptions", subs)
+    stored = wh.con.execute("SELECT source_id, subscription_id, account_id FROM subscriptions")
+    assert stored.fetchall() == [("s1", "s1", "fz-1")]
+
+
+def test_mapped_primary_key_is_stripped_like_the_source_id(wh: Warehouse, tmp_path: Path) -> None:
+    path = write(tmp_path, "acc.csv", "id,name\nfz-1\t,First\n")
+    mapping = write(
+        tmp_path,
+        "acc.yaml",
+        "table: accounts\nsource: crm\ncolumns:\n  account_id: id\n  name: name\n",
+    )
+    import_file(wh, "accounts", path, mapping)
+    stored = wh.con.execute("SELECT source_id, account_id FROM accounts").fetchall()
+    assert stored == [("fz-1", "fz-1")]

@@ -16,7 +16,7 @@ from revline.ddl import sql_type
 from revline.ingest.mapping import ColumnSpec
 from revline.ingest.mapping_model import FALSE_WORDS, ROW_ID, TRUE_WORDS
 from revline.ingest.plan import Plan
-from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, try_cast
+from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, strip, try_cast
 from revline.schema import Column, Kind
 
 ROW = "_row"
@@ -26,6 +26,9 @@ WIDE = "DECIMAL(38, 10)"
 NARROW = "DECIMAL(18, 4)"
 PLAIN_INT = "[+-]?[0-9]{1,18}"
 PLAIN_DECIMAL = r"[+-]?[0-9]{1,14}(\.[0-9]{0,4})?"
+#: A number as a person writes it in a CSV: digits, an optional point and exponent. DuckDB's
+#: casts also accept ``1_000``, ``0x10`` and ``0b101``; those are type errors here.
+WRITTEN_NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 #: A timestamp text that carries its own UTC offset (or Z).
 OFFSET_RE = r".*[0-9]{2}:?[0-9]{2}(:?[0-9]{2}(\.[0-9]+)?)?\s*(Z|z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)$"
 #: A numeric UTC offset after a clock time that no place uses: past 14 hours (the widest real
@@ -49,7 +52,7 @@ def source_id_expr(plan: Plan, raw_row: str) -> exp.Expr:
     """
     if plan.id_columns == (ROW_ID,):
         return cast(col(raw_row), "VARCHAR")
-    parts = [exp.Nullif(this=exp.Trim(this=col(c)), expression=lit("")) for c in plan.id_columns]
+    parts = [exp.Nullif(this=strip(col(c)), expression=lit("")) for c in plan.id_columns]
     if len(parts) == 1:
         return parts[0]
     joined: exp.Expr = exp.Coalesce(this=parts[0], expressions=[lit("")])
@@ -107,7 +110,8 @@ def text_expr(plan: Plan, column: Column) -> exp.Expr:
     raw = raw_ref(plan, column.name)
     if spec is None:  # the primary key, derived from the source id
         return _prefixed(raw, plan.mapping.id_prefix or None)
-    return _text(raw, spec, column)
+    is_id = column.name == plan.table.primary_key or column.references is not None
+    return _text(raw, spec, column, is_id)
 
 
 def attributes_expr(plan: Plan) -> exp.Expr:
@@ -122,11 +126,12 @@ def _prefixed(value: exp.Expr, prefix: str | None) -> exp.Expr:
     return exp.DPipe(this=lit(prefix), expression=value)  # NULL stays NULL
 
 
-def _text(raw: exp.Expr, spec: ColumnSpec, column: Column) -> exp.Expr:
-    """Raw cell → canonical text: empty → NULL, value map, then prefix."""
+def _text(raw: exp.Expr, spec: ColumnSpec, column: Column, is_id: bool) -> exp.Expr:
+    """Raw cell → canonical text: stripped (ids and typed values), empty → NULL, value map,
+    then prefix. Free text keeps its whitespace."""
     value: exp.Expr = raw
-    if column.kind is not Kind.STRING or column.currency or spec.values is not None:
-        value = exp.Trim(this=value)
+    if column.kind is not Kind.STRING or column.currency or spec.values is not None or is_id:
+        value = strip(value)
     value = exp.Nullif(this=value, expression=lit(""))
     if spec.values is not None:
         pairs = [(value.eq(lit(k)), lit(v)) for k, v in spec.values.items()]
@@ -173,7 +178,10 @@ def _number(text: exp.Expr, kind: Kind, scale: Decimal | None) -> exp.Expr:
     plain_int = fn("regexp_full_match", text, lit(PLAIN_INT))
     plain_dec = fn("regexp_full_match", text, lit(PLAIN_DECIMAL))
     narrow = try_cast(text, NARROW)
-    wide: exp.Expr = case([(plain_dec, cast(narrow, WIDE))], try_cast(text, WIDE))
+    written = fn("regexp_full_match", text, lit(WRITTEN_NUMBER))
+    wide: exp.Expr = case(
+        [(plain_dec, cast(narrow, WIDE)), (written, try_cast(text, WIDE))], exp.null()
+    )
     if scale is not None:
         places = max(0, -int(scale.as_tuple().exponent))
         factor = cast(lit(str(scale)), f"DECIMAL(18, {min(places, 10)})")
@@ -200,7 +208,8 @@ def _rounded(text: exp.Expr, kind: Kind, scale: Decimal | None, places: int) -> 
     Only an explicit ``round:`` in the mapping rounds; otherwise a value with more decimals
     than the column holds is a type error (money is never rounded silently).
     """
-    value: exp.Expr = try_cast(text, ROUNDING_SOURCE)
+    written = fn("regexp_full_match", text, lit(WRITTEN_NUMBER))
+    value: exp.Expr = case([(written, try_cast(text, ROUNDING_SOURCE))], exp.null())
     if scale is not None:
         places_in = max(0, -int(scale.as_tuple().exponent))
         factor = cast(lit(str(scale)), f"DECIMAL(18, {min(places_in, 10)})")

@@ -25,7 +25,7 @@ from revline.ingest.expressions import (
     text_expr,
 )
 from revline.ingest.plan import Plan
-from revline.ingest.sql import case, cast, col, concat, fn, in_set, lit, quoted
+from revline.ingest.sql import case, cast, col, concat, fn, in_set, lit, quoted, strip
 from revline.schema import AnyOfCheck, Column, Kind, OrderCheck
 from revline.schema.enums import CURRENCIES
 
@@ -81,9 +81,7 @@ def column_rules(plan: Plan, staged: str, fetch: Fetch) -> list[exp.Select]:
         ok_map: exp.Expr = exp.true()
         if spec is not None and spec.values is not None and spec.unmapped == "error":
             keys = list(spec.values)
-            bad = exp.and_(
-                exp.Trim(this=raw).is_(exp.null()).not_(), in_set(exp.Trim(this=raw), keys).not_()
-            )
+            bad = exp.and_(strip(raw).is_(exp.null()).not_(), in_set(strip(raw), keys).not_())
             ok_map = bad.not_()
             msg = concat(f"{name}: ", quoted(raw), f" is not in the value map (maps: {keys})")
             out.append(problem(staged, bad, name, raw, "value_map", msg))
