@@ -7,11 +7,12 @@ row names the rule it broke.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from revline.errors import ConfigError
+from revline.errors import ConfigError, SourceFileError
 from revline.ingest import import_file
 from revline.settings import DateWindow
 from revline.warehouse import Warehouse
@@ -232,3 +233,106 @@ def test_mapped_primary_key_is_stripped_like_the_source_id(wh: Warehouse, tmp_pa
     import_file(wh, "accounts", path, mapping)
     stored = wh.con.execute("SELECT source_id, account_id FROM accounts").fetchall()
     assert stored == [("fz-1", "fz-1")]
+
+
+# -- files refused for the wrong reason ----------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(wh: Warehouse, tmp_path: Path) -> Warehouse:
+    """A warehouse that already holds a load, so 'unchanged' means more than 'still empty'."""
+    import_file(wh, "accounts", write(tmp_path, "first.csv", "account_id,name\na0,Zero\n"))
+    return wh
+
+
+def refused(wh: Warehouse, path: Path) -> str:
+    """The message of the SourceFileError importing ``path``; the warehouse is unchanged."""
+    before = wh.fingerprints()
+    with pytest.raises(SourceFileError) as caught:
+        import_file(wh, "accounts", path)
+    assert caught.value.hint
+    assert wh.fingerprints() == before
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("row", [1, 2])
+def test_a_field_over_128_kib_loads_in_any_row(loaded: Warehouse, tmp_path: Path, row: int) -> None:
+    big = "x" * 140_000
+    lines = ["a1,Small", f'a2,"{big}"']
+    if row == 1:
+        lines.reverse()
+    path = write(tmp_path, "big.csv", "account_id,name\n" + "\n".join(lines) + "\n")
+    result = import_file(loaded, "accounts", path)
+    assert (result.inserted, result.quarantined) == (2, 0)
+    got = loaded.con.execute("SELECT length(name) FROM accounts WHERE account_id = 'a2'")
+    assert got.fetchall() == [(140_000,)]
+
+
+def test_a_field_over_128_kib_with_a_broken_row_names_the_row_not_quoting(
+    loaded: Warehouse, tmp_path: Path
+) -> None:
+    big = "x" * 140_000
+    path = write(tmp_path, "big.csv", f"account_id,name\na1,{big}\na2,b,c\n")
+    message = refused(loaded, path)
+    assert "line 3 (data row 2) has 3 fields but the header has 2" in message
+    assert "broken quoting" not in message
+
+
+def test_a_wide_header_of_5000_columns_loads(loaded: Warehouse, tmp_path: Path) -> None:
+    extra = [f"extra_column_{i:05d}_padding_texts" for i in range(4998)]
+    header = ",".join(["account_id", "name", *extra])
+    assert len(header) > 160_000
+    path = write(tmp_path, "wide.csv", header + "\n" + ",".join(["a1", "n"] + ["v"] * 4998) + "\n")
+    result = import_file(loaded, "accounts", path)
+    assert (result.inserted, result.quarantined) == (1, 0)
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"])
+def test_a_header_only_file_loads_no_rows_with_or_without_final_newline(
+    loaded: Warehouse, tmp_path: Path, ending: str
+) -> None:
+    before = loaded.fingerprints(exclude=("loaded_at",))
+    path = write(tmp_path, "empty_export.csv", "account_id,name" + ending)
+    result = import_file(loaded, "accounts", path)
+    assert (result.rows_read, result.inserted, result.quarantined) == (0, 0, 0)
+    after = loaded.fingerprints(exclude=("loaded_at",))
+    assert after["accounts"] == before["accounts"]
+
+
+def test_a_directory_is_not_a_file(loaded: Warehouse, tmp_path: Path) -> None:
+    folder = tmp_path / "exports.csv"
+    folder.mkdir()
+    message = refused(loaded, folder)
+    assert "is a directory, not a file" in message and "not found" not in message
+
+
+def test_a_fifo_is_refused_without_blocking(loaded: Warehouse, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    message = refused(loaded, fifo)
+    assert "not a regular file (a named pipe)" in message and "not found" not in message
+
+
+def test_a_device_is_refused(loaded: Warehouse) -> None:
+    message = refused(loaded, Path("/dev/zero"))
+    assert "not a regular file (a device)" in message and "not found" not in message
+
+
+def test_a_symlink_loop_is_named(loaded: Warehouse, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    message = refused(loaded, loop)
+    assert "symbolic link loop" in message and "not found" not in message
+
+
+def test_a_missing_file_is_still_not_found(loaded: Warehouse, tmp_path: Path) -> None:
+    assert "file not found" in refused(loaded, tmp_path / "nope.csv")
+
+
+def test_a_header_named_like_revlines_own_column_is_refused(
+    loaded: Warehouse, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "acc.csv", "account_id,name,_revline_row\na1,n,5\n")
+    message = refused(loaded, path)
+    assert "'_revline_row'" in message and "reserved" in message
+    assert "report the error" not in message
