@@ -7,13 +7,18 @@ row names the rule it broke.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from revline.errors import ConfigError, SourceFileError
 from revline.ingest import import_file
+from revline.ingest.mapping import CsvOptions
 from revline.settings import DateWindow
 from revline.warehouse import Warehouse
 
@@ -336,3 +341,47 @@ def test_a_header_named_like_revlines_own_column_is_refused(
     message = refused(loaded, path)
     assert "'_revline_row'" in message and "reserved" in message
     assert "report the error" not in message
+
+
+# -- a file that changes while it is read --------------------------------------------------------
+
+
+def _change_during_read(monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]) -> None:
+    import revline.ingest.load as load
+
+    original = load.read_source
+
+    def read_then_change(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
+        table = original(path, fmt, options)
+        change(path)
+        return table
+
+    monkeypatch.setattr(load, "read_source", read_then_change)
+
+
+def _append(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("a9,Appended\n")
+
+
+def _replace(path: Path) -> None:
+    other = path.with_name("other.csv")
+    other.write_text("account_id,name\nb1,Replacement\n", encoding="utf-8")
+    os.replace(other, path)
+
+
+@pytest.mark.parametrize("change", [_append, _replace], ids=["appended", "replaced"])
+def test_a_file_changed_while_read_is_refused(
+    loaded: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
+) -> None:
+    path = write(tmp_path, "acc.csv", "account_id,name\na1,One\na2,Two\n")
+    _change_during_read(monkeypatch, change)
+    message = refused(loaded, path)
+    assert "changed while it was read" in message
+
+
+def test_the_load_records_the_hash_of_the_bytes_loaded(loaded: Warehouse, tmp_path: Path) -> None:
+    path = write(tmp_path, "acc.csv", "account_id,name\na1,One\na2,Two\n")
+    import_file(loaded, "accounts", path)
+    sha = loaded.con.execute("SELECT file_sha256 FROM loads WHERE file = ?", [str(path)])
+    assert sha.fetchall() == [(hashlib.sha256(path.read_bytes()).hexdigest(),)]
