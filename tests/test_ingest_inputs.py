@@ -385,3 +385,39 @@ def test_the_load_records_the_hash_of_the_bytes_loaded(loaded: Warehouse, tmp_pa
     import_file(loaded, "accounts", path)
     sha = loaded.con.execute("SELECT file_sha256 FROM loads WHERE file = ?", [str(path)])
     assert sha.fetchall() == [(hashlib.sha256(path.read_bytes()).hexdigest(),)]
+
+
+# -- the source of a renamed file ----------------------------------------------------------------
+
+ACCOUNTS = "account_id,name\n" + "".join(f"a{i},Company {i}\n" for i in range(1000))
+
+
+def test_a_mapping_is_its_source_so_a_renamed_export_updates(wh: Warehouse, tmp_path: Path) -> None:
+    mapping = write(tmp_path, "crm_accounts.yaml", "table: accounts\ncolumns:\n  name: name\n")
+    first = import_file(
+        wh, "accounts", write(tmp_path, "accounts_2025-11-01.csv", ACCOUNTS), mapping
+    )
+    assert (first.source, first.inserted) == ("crm_accounts", 1000)
+    renamed = ACCOUNTS.replace("a7,Company 7\n", "a7,Company Seven\n")
+    again = import_file(
+        wh, "accounts", write(tmp_path, "accounts_2025-12-01.csv", renamed), mapping
+    )
+    assert (again.source, again.inserted, again.updated, again.unchanged) == (
+        "crm_accounts",
+        0,
+        1,
+        999,
+    )
+    assert again.quarantined == 0
+    assert wh.count("accounts") == 1000
+
+
+def test_a_real_conflict_names_both_sources_and_the_fix(wh: Warehouse, tmp_path: Path) -> None:
+    import_file(wh, "accounts", write(tmp_path, "accounts_2025-11-01.csv", ACCOUNTS))
+    result = import_file(wh, "accounts", write(tmp_path, "accounts_2025-12-01.csv", ACCOUNTS))
+    assert result.quarantined == 1000
+    message = result.examples[0].message
+    assert "source 'accounts_2025-11-01'" in message
+    assert "this file's source is 'accounts_2025-12-01'" in message
+    assert "--source accounts_2025-11-01" in message
+    assert "id_prefix" in message

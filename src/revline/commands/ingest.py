@@ -27,7 +27,12 @@ def import_command(
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option("--source", "-s", help="Source system name (default: mapping or file stem)."),
+        typer.Option(
+            "--source",
+            "-s",
+            help="Source system name (default: the mapping's source, else the mapping file's name, "
+            "else the file stem).",
+        ),
     ] = None,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     fmt: Annotated[

@@ -89,12 +89,20 @@ def resolve(
     return Plan(
         table=table,
         mapping=mapping,
-        source=source or mapping.source or path.stem,
+        source=source or mapping.source or _mapping_name(mapping if given else None) or path.stem,
         columns=columns,
         id_columns=ids,
         pk_explicit=pk_spec is not None,
         extra=extra,
     )
+
+
+def _mapping_name(mapping: Mapping | None) -> str | None:
+    """A mapping file's name without extension: the default source of the files it maps, so a
+    renamed export of the same system updates its rows instead of conflicting with them."""
+    if mapping is None or not mapping.path:
+        return None
+    return Path(mapping.path).stem
 
 
 def _missing_columns(
