@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
-from revline.output import console
+from revline.output import FormatOption, check_format, console, emit
 
 users_app = typer.Typer(
     help="Dashboard users, roles and API tokens (kept beside the warehouse).",
@@ -77,21 +77,39 @@ def users_add(
 
 
 @users_app.command("list")
-def users_list(warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE)) -> None:
+def users_list(
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE), fmt: FormatOption = "table"
+) -> None:
     """List the users, their roles, functions and number of API tokens."""
     from revline.web.users import UserStore, users_path
 
+    fmt = check_format(fmt)
     store = UserStore(users_path(warehouse))
+    rows = [
+        {
+            "user": u.username,
+            "role": u.role,
+            "functions": list(u.functions),
+            "tokens": store.token_count(u.username),
+            "created": u.created_at,
+        }
+        for u in store.list()
+    ]
+    if fmt == "csv":
+        rows = [{**row, "functions": ";".join(row["functions"])} for row in rows]
+    if fmt != "table":
+        emit(rows, fmt)
+        return
     table = Table(title=f"Users in {store.path}")
     for name in ("user", "role", "functions", "tokens", "created"):
         table.add_column(name)
-    for u in store.list():
+    for row in rows:
         table.add_row(
-            u.username,
-            u.role,
-            ", ".join(u.functions),
-            str(store.token_count(u.username)),
-            u.created_at,
+            row["user"],
+            row["role"],
+            ", ".join(row["functions"]),
+            str(row["tokens"]),
+            row["created"],
         )
     console.print(table)
 
