@@ -85,32 +85,26 @@ def users_list(
 
     fmt = check_format(fmt)
     store = UserStore(users_path(warehouse))
-    rows = [
-        {
-            "user": u.username,
-            "role": u.role,
-            "functions": list(u.functions),
-            "tokens": store.token_count(u.username),
-            "created": u.created_at,
-        }
-        for u in store.list()
-    ]
-    if fmt == "csv":
-        rows = [{**row, "functions": ";".join(row["functions"])} for row in rows]
+    users = [(u, store.token_count(u.username)) for u in store.list()]
     if fmt != "table":
+        join = fmt == "csv"  # csv joins the functions with ";", json keeps a list
+        rows: list[dict[str, object]] = [
+            {
+                "user": u.username,
+                "role": u.role,
+                "functions": ";".join(u.functions) if join else list(u.functions),
+                "tokens": tokens,
+                "created": u.created_at,
+            }
+            for u, tokens in users
+        ]
         emit(rows, fmt)
         return
     table = Table(title=f"Users in {store.path}")
     for name in ("user", "role", "functions", "tokens", "created"):
         table.add_column(name)
-    for row in rows:
-        table.add_row(
-            row["user"],
-            row["role"],
-            ", ".join(row["functions"]),
-            str(row["tokens"]),
-            row["created"],
-        )
+    for u, tokens in users:
+        table.add_row(u.username, u.role, ", ".join(u.functions), str(tokens), u.created_at)
     console.print(table)
 
 
