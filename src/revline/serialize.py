@@ -10,6 +10,10 @@ Rules (docs/cli.md "Output formats", docs/web.md "API"):
 - **Other numbers** are JSON numbers: numpy scalars become Python ``int``/``float``/``bool``.
 - **Missing** is ``null`` (CSV: an empty cell): ``None``, NaN, NA, NaT and ±infinity.
 - **Dates and instants** are ISO 8601 text.
+- **CSV cells a spreadsheet would run** are neutralised (CWE-1236, OWASP "CSV Injection"):
+  text starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL gets a
+  leading ``'``, so an imported id such as ``=HYPERLINK(...)`` reads as text. Numbers stay
+  numbers: a cell that is a plain decimal number (``-12.50``, ``1e-3``) is written as it is.
 
 A value of a type this module does not know is an error (:class:`TypeError`), never its
 ``repr``: ``"np.float64(0.29)"`` or ``"Decimal('1')"`` in an answer is a bug a client cannot
@@ -24,6 +28,7 @@ import enum
 import io
 import json
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import PurePath
@@ -156,10 +161,15 @@ def to_csv(
     else:
         names = list(dict.fromkeys(k for row in rows for k in row))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow(_csv_cell(row.get(name)) for name in names)
+    # The row terminator "\r\n" makes the writer quote any cell holding "\r" or "\n" (with
+    # "\n" alone, a cell holding a lone "\r" went out unquoted and split the row for a reader);
+    # each row then ends in "\n" as before.
+    writer = csv.writer(out, lineterminator="\r\n")
+    for cells in (names, *([_csv_cell(row.get(name)) for name in names] for row in rows)):
+        writer.writerow(cells)
+        out.seek(out.tell() - 2)
+        out.write("\n")
+        out.truncate()
     return out.getvalue()
 
 
@@ -169,5 +179,20 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return str(value)
+        return neutralise(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(str(value))
+
+
+#: First characters that make a spreadsheet read a cell as a formula (or a DDE command).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe for a spreadsheet: a leading ``'`` when it would start a formula,
+    unless the whole cell is a plain number (see the module docstring)."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -111,6 +111,11 @@ def test_dashboard_in_chromium(web: WebSetup, base_url: str, browser: Any) -> No
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Every page renders under the content security policy with no console error (a CSP
+    # violation, a failed resource or a script error is reported there).
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     # Unauthenticated: the API answers 401, a page sends the browser to the login form.
     assert context.request.get(f"{base_url}/api/revenue").status == 401
     sign_in(page, base_url, "chief", "/overview")
@@ -130,6 +135,8 @@ def test_dashboard_in_chromium(web: WebSetup, base_url: str, browser: Any) -> No
         assert cells_on(page) == cells, registered.name
         for chart in body.get("charts", []):
             assert page.locator(f'[data-chart="{chart["id"]}"]').count() == 1
+        assert response.headers.get("content-security-policy"), registered.name
+    assert problems == [], problems
 
     # Apply a filter through the form; the page then equals the API for the same query.
     page.goto(f"{base_url}/retention")

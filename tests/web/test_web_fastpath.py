@@ -22,6 +22,8 @@ def test_user_cache_reads_once_and_sees_a_removal_at_once(tmp_path: Path) -> Non
     token = cli_side.create_token("ann")
     users = CachedUsers(server_side, max_age=3600)
     assert users.get("ann") is not None and users.user_for_token(token) is not None
+    # The token's first use records its last use (a write: the cache starts again once).
+    assert users.get("ann") is not None and users.user_for_token(token) is not None
     reads = users.reads
     for _ in range(5):
         assert users.get("ann") is not None

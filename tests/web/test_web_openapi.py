@@ -46,3 +46,16 @@ def test_schema_lists_every_page_twin(web: WebSetup) -> None:
     for page in pages():
         assert page.api_path in paths
     assert "/login" not in paths and "/revenue" not in paths  # HTML routes stay out
+
+
+def test_schema_declares_the_bearer_and_cookie_schemes(web: WebSetup) -> None:
+    with web.client() as client:
+        schema = client.get("/openapi.json", headers=web.auth("chief")).json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["bearer"]["description"],
+    }
+    assert (schemes["session"]["in"], schemes["session"]["name"]) == ("cookie", "revline_session")
+    assert schema["security"] == [{"bearer": []}, {"session": []}]

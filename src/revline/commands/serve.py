@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,14 @@ def serve(
         bool,
         typer.Option(help="Compute every page's default view at start-up (in the background)."),
     ] = True,
+    secure: Annotated[
+        bool,
+        typer.Option(
+            "--secure",
+            help="The server is reached over HTTPS (e.g. behind a TLS proxy): mark the session "
+            "cookie Secure and send Strict-Transport-Security.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard and its REST API over the warehouse (opened read-only)."""
     import uvicorn
@@ -42,7 +51,7 @@ def serve(
             "[yellow]No users yet:[/] add one with "
             f"revline users add NAME --role exec -w {warehouse}"
         )
-    web = create_app(warehouse, precompute=precompute)
+    web = create_app(warehouse, precompute=precompute, secure=secure)
     console.print(f"revline dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
@@ -125,6 +134,12 @@ def users_remove(
 def users_token(
     username: Annotated[str, typer.Argument(help="The user the token acts as.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    expires_days: Annotated[
+        float, typer.Option("--expires-days", min=0.001, help="Days until the token expires.")
+    ] = 90.0,
+    no_expiry: Annotated[
+        bool, typer.Option("--no-expiry", help="The token never expires (revoke it by hand).")
+    ] = False,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
 ) -> None:
     """Create an API token (shown once; only its hash is kept). Send it as
@@ -132,5 +147,53 @@ def users_token(
     from revline.web.users import UserStore, users_path
 
     store = UserStore(users_path(warehouse))
-    token = store.create_token(username, label)
+    token = store.create_token(username, label, None if no_expiry else expires_days)
     console.print(token, highlight=False, soft_wrap=True)
+
+
+@users_app.command("tokens")
+def users_tokens(
+    username: Annotated[
+        str | None, typer.Argument(help="Only this user's tokens (default: everyone's).")
+    ] = None,
+    fmt: FormatOption = "table",
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+) -> None:
+    """List API tokens: id, user, label, created, expires and last used (never the token)."""
+    from revline.web.users import UserStore, users_path
+
+    store = UserStore(users_path(warehouse))
+    rows = [
+        {
+            "id": t.token_id,
+            "user": t.username,
+            "label": t.label,
+            "created": t.created_at,
+            "expires": _instant(t.expires_at) or "never",
+            "last used": _instant(t.last_used_at) or "never",
+        }
+        for t in store.tokens(username)
+    ]
+    emit(rows, fmt, title=f"API tokens in {store.path}", columns=list(TOKEN_COLUMNS))
+
+
+TOKEN_COLUMNS = ("id", "user", "label", "created", "expires", "last used")
+
+
+def _instant(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    token_id: Annotated[str, typer.Argument(help="The token's id, as 'users tokens' lists it.")],
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+) -> None:
+    """Revoke an API token: it stops working at once (also on a running server)."""
+    from revline.web.users import UserStore, users_path
+
+    store = UserStore(users_path(warehouse))
+    gone = store.revoke_token(token_id)
+    console.print(f"Revoked {gone.token_id} ({gone.label}) of {gone.username}.")

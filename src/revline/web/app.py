@@ -26,11 +26,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from revline import __version__
 from revline.web import errors
+from revline.web.config import WebSettings
 from revline.web.fastpath import serve_static
+from revline.web.headers import LastCatch, SecurityHeaders
 from revline.web.monitor import Monitor
 from revline.web.registry import Page
 from revline.web.security import can_see_page, csrf_token, current_user
 from revline.web.state import WebState
+from revline.web.throttle import LoginThrottle
 from revline.web.usercache import CachedUsers
 from revline.web.users import User, UserStore, users_path
 
@@ -45,13 +48,18 @@ def create_app(
     precompute: bool = False,
     secret_key: str | None = None,
     cache_size: int = 512,
+    secure: bool = False,
+    settings: WebSettings | None = None,
 ) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (opened read-only).
 
     ``users`` is the user store (default ``<warehouse stem>.users.sqlite`` beside it), ``org``
     the function category map (default the built-in or ``$REVLINE_ORG``), ``secret_key`` the
-    session-signing key (default: generated once and kept in the user store).
+    session-signing key (default: generated once and kept in the user store). ``secure`` (a
+    server reached over HTTPS) marks the session cookie ``Secure`` and sends HSTS;
+    ``settings`` the session timeouts and sign-in limits (default: from the environment).
     """
+    web_settings = settings or WebSettings.from_env()
     store = UserStore(users or users_path(warehouse_path))
     state = WebState(warehouse_path, org, cache_size)
 
@@ -88,6 +96,8 @@ def create_app(
     )
     app.state.store = store
     app.state.users = CachedUsers(store)
+    app.state.web_settings = web_settings
+    app.state.throttle = LoginThrottle(web_settings)
     app.state.web = state
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.state.templates.env.globals["version"] = __version__
@@ -96,8 +106,12 @@ def create_app(
         secret_key=secret_key or store.secret_key(),
         session_cookie="revline_session",
         same_site="lax",
-        max_age=12 * 3600,
+        max_age=int(web_settings.max_seconds),
+        https_only=secure,
     )
+    # Added last, so outermost of the app's own: every answer, errors included, has them.
+    app.add_middleware(LastCatch)
+    app.add_middleware(SecurityHeaders, secure=secure)
     errors.install(app)
     serve_static(app, "/static/style.css", _HERE / "static" / "style.css", "text/css")
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
@@ -112,6 +126,8 @@ def create_app(
     install_rows(app)
     install_pages(app)
 
+    declare_security(app)
+
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(user: Annotated[User, Depends(current_user)]) -> JSONResponse:
         return JSONResponse(app.openapi())
@@ -122,6 +138,37 @@ def create_app(
         return RedirectResponse(visible[0].path if visible else "/api/me", status_code=303)
 
     return app
+
+
+#: The OpenAPI security schemes: every operation takes either (``security`` at the top level).
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token: revline users token NAME (list: revline users tokens).",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "revline_session",
+        "description": "The browser session cookie set by signing in at /login.",
+    },
+}
+
+
+def declare_security(app: FastAPI) -> None:
+    """Make the app's OpenAPI document declare the bearer and cookie schemes."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()  # FastAPI keeps it as app.openapi_schema
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        schema["security"] = [{name: []} for name in SECURITY_SCHEMES]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

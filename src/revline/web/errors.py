@@ -30,11 +30,18 @@ log = logging.getLogger("revline.web")
 class WebError(Exception):
     """An error with an HTTP status, a message and an optional hint."""
 
-    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.hint = hint
+        self.headers = headers or {}
 
 
 class AuthRequired(WebError):
@@ -77,11 +84,16 @@ def error_body(
 
 
 def respond(
-    request: Request, status: int, message: str, hint: str | None = None, details: Any = None
+    request: Request,
+    status: int,
+    message: str,
+    hint: str | None = None,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The error as JSON for API requests, else as the HTML error page."""
     body = error_body(status, message, hint, details)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {**({"WWW-Authenticate": "Bearer"} if status == 401 else {}), **(headers or {})}
     if wants_json(request):
         return JSONResponse(body, status_code=status, headers=headers)
     templates: Jinja2Templates = request.app.state.templates
@@ -104,7 +116,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(WebError)
     async def _web(request: Request, exc: WebError) -> Response:
-        return respond(request, exc.status, exc.message, exc.hint)
+        return respond(request, exc.status, exc.message, exc.hint, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -136,7 +148,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
+        # Reached only for an error raised outside revline.web.headers.LastCatch.
         log.exception("Internal error on %s", request.url.path)
-        return respond(
-            request, 500, "Internal error.", "The server log has the details; please report it."
-        )
+        return internal_error(request)
+
+
+def internal_error(request: Request) -> Response:
+    """The 500 answer to an unexpected exception: a generic message, never the trace."""
+    return respond(
+        request, 500, "Internal error.", "The server log has the details; please report it."
+    )

@@ -1,8 +1,10 @@
 """Who is asking and what they may see: sessions, API tokens, CSRF and the access rules.
 
 - A browser signs in at ``/login``; the session cookie (signed by Starlette's
-  SessionMiddleware) holds the user name, re-checked against the user store on every request,
-  so a removed user is signed out at once.
+  SessionMiddleware) holds a server-side session id (:meth:`UserStore.create_session`),
+  checked against the user store on every request with its idle and absolute timeouts
+  (:class:`revline.web.config.WebSettings`): signing out, removing the user or a timeout ends
+  it, and a copy of the cookie stops working with it.
 - An API client sends ``Authorization: Bearer <token>``.
 - Every state-changing form (login, logout) carries the session's CSRF token; a POST without
   the matching token is refused with 403.
@@ -21,10 +23,14 @@ import secrets
 
 from fastapi import Request
 
+from revline.web.config import WebSettings
 from revline.web.errors import AuthRequired, WebError
 from revline.web.registry import Page
 from revline.web.usercache import CachedUsers
 from revline.web.users import User
+
+#: The session cookie's key holding the server-side session id.
+SESSION_KEY = "sid"
 
 
 async def current_user(request: Request) -> User:
@@ -44,8 +50,11 @@ def optional_user(request: Request) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return store.user_for_token(header[7:].strip())
-    name = request.session.get("user")
-    return store.get(name) if isinstance(name, str) else None
+    session = request.session.get(SESSION_KEY)
+    if not isinstance(session, str):
+        return None
+    settings: WebSettings = request.app.state.web_settings
+    return store.user_for_session(session, settings.idle_seconds, settings.max_seconds)
 
 
 def csrf_token(request: Request) -> str:

@@ -12,6 +12,10 @@ uses) increments the *file change counter* in that header on every committed wri
 header changes even when two writes fall in the same clock tick and leave size and mtime
 equal. As a further guard, answers are re-read after ``max_age`` seconds whatever the file
 says. Unknown tokens are not cached (nobody can fill the memory with guesses).
+
+Sessions are server-side (:meth:`UserStore.create_session`): a session past its idle or
+absolute timeout is ended on its next use; a live one has its last-seen time written at most
+once per :data:`TOUCH_SECONDS` (a write per request would serialise readers on the file).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from revline.web.users import User, UserStore
 _HEADER_BYTES = 100
 #: At most this many cached answers; beyond it the cache starts again (bounded memory).
 MAX_ENTRIES = 10_000
+#: A session's last-seen time is written at most this often (so idle time is exact to it).
+TOUCH_SECONDS = 60.0
 
 
 class CachedUsers:
@@ -36,7 +42,8 @@ class CachedUsers:
         self.store = store
         self.max_age = max_age
         self._users: dict[str, User | None] = {}
-        self._tokens: dict[str, User] = {}
+        self._tokens: dict[str, tuple[User, str, float | None, float | None]] = {}
+        self._sessions: dict[str, tuple[User, float, float]] = {}
         self._signature: tuple[int, ...] | bytes | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -60,10 +67,11 @@ class CachedUsers:
                 signature is None
                 or signature != self._signature
                 or now - self._checked > self.max_age
-                or len(self._users) + len(self._tokens) > MAX_ENTRIES
+                or len(self._users) + len(self._tokens) + len(self._sessions) > MAX_ENTRIES
             ):
                 self._users = {}
                 self._tokens = {}
+                self._sessions = {}
                 self._signature = signature
                 self._checked = now
 
@@ -78,16 +86,49 @@ class CachedUsers:
         users[username] = found
         return found
 
-    def user_for_token(self, token: str) -> User | None:
-        """The user an API token belongs to, or ``None`` (not cached: a guess costs a read)."""
+    def user_for_token(self, token: str, now: float | None = None) -> User | None:
+        """The user a live API token belongs to, or ``None`` (unknown, revoked or expired;
+        an unknown token is not cached: a guess costs a read). Its last use is written at
+        most once per :data:`TOUCH_SECONDS`."""
         self._fresh()
         key = hashlib.sha256(token.encode()).hexdigest()
-        tokens = self._tokens
-        found = tokens.get(key)
-        if found is not None:
-            return found
-        self.reads += 1
-        found = self.store.user_for_token(token)
-        if found is not None:
-            tokens[key] = found
-        return found
+        found = self._tokens.get(key)
+        if found is None:
+            self.reads += 1
+            entry = self.store.token_entry(token)
+            if entry is None:
+                return None
+            found = self._tokens[key] = entry
+        user, token_id, expires_at, last_used = found
+        at = time.time() if now is None else now
+        if expires_at is not None and at >= expires_at:
+            return None
+        if last_used is None or at - last_used > TOUCH_SECONDS:
+            self.store.touch_token(token_id, at)
+            self._tokens[key] = (user, token_id, expires_at, at)
+        return user
+
+    def user_for_session(
+        self, session: str, idle_seconds: float, max_seconds: float, now: float | None = None
+    ) -> User | None:
+        """The user of a live session, or ``None`` when it is unknown, ended or timed out (a
+        timed-out session is deleted)."""
+        self._fresh()
+        key = hashlib.sha256(session.encode()).hexdigest()
+        found = self._sessions.get(key)
+        if found is None:
+            self.reads += 1
+            found = self.store.session(session)
+            if found is None:
+                return None
+            self._sessions[key] = found
+        user, created, last_seen = found
+        at = time.time() if now is None else now
+        if at - last_seen > idle_seconds or at - created > max_seconds:
+            self._sessions.pop(key, None)
+            self.store.end_session(session)
+            return None
+        if at - last_seen > TOUCH_SECONDS:
+            self.store.touch_session(session, at)
+            self._sessions[key] = (user, created, at)
+        return user

@@ -6,8 +6,11 @@ takes short write locks per statement, so the CLI and a running server share the
 
 Passwords are hashed with scrypt (stdlib :func:`hashlib.scrypt`, a random 16-byte salt per
 user); API tokens are 256-bit random strings stored only as their SHA-256 (a token is already
-high-entropy, so a fast hash suffices and lookups stay O(1)). The session-signing key is
-generated once and kept in the same file, so sessions survive a restart.
+high-entropy, so a fast hash suffices and lookups stay O(1)). Browser sessions are kept here
+too (server-side, so they can be ended): the cookie carries a 256-bit random session id,
+stored only as its SHA-256; signing out ends the session, and removing a user ends all of
+theirs (``ON DELETE CASCADE``), so a copied cookie stops working. The cookie-signing key is
+generated once and kept in the same file.
 
 Roles: ``admin`` (everything, and the user list), ``exec`` (the CRO: every page and every row),
 ``lead`` (a function lead: the pages and rows of their functions), ``viewer`` (every page's
@@ -17,11 +20,13 @@ figures, read-only, but no row-level drill-downs or CSV).
 from __future__ import annotations
 
 import base64
+import builtins
 import hashlib
 import hmac
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,8 +48,13 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY,
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
-    label TEXT NOT NULL, created_at TEXT NOT NULL);
+    label TEXT NOT NULL, created_at TEXT NOT NULL,
+    token_id TEXT, expires_at REAL, last_used_at REAL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    created_at REAL NOT NULL, last_seen REAL NOT NULL);
 """
 
 
@@ -96,6 +106,42 @@ def check_password(password: str, stored: str) -> bool:
     return scheme == "scrypt" and hmac.compare_digest(got, expected)
 
 
+#: Days an API token lives unless told otherwise (``revline users token --expires-days``).
+DEFAULT_TOKEN_DAYS = 90.0
+_TOKEN_COLUMNS = {"token_id": "TEXT", "expires_at": "REAL", "last_used_at": "REAL"}
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What is known of a token (never the token): its public id, owner, label and times
+    (``expires_at`` and ``last_used_at`` in epoch seconds, ``None`` for never)."""
+
+    token_id: str
+    username: str
+    label: str
+    created_at: str
+    expires_at: float | None
+    last_used_at: float | None
+
+
+def _token_id() -> str:
+    """A short public id to name a token by (list, revoke): random, not derived from it."""
+    return "tok_" + secrets.token_hex(6)
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a user file written by an older version up to this schema: tokens gain an id,
+    an expiry (none for tokens made before expiries existed) and a last use."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(tokens)")}
+    for column, kind in _TOKEN_COLUMNS.items():
+        if column not in have:
+            db.execute(f"ALTER TABLE tokens ADD COLUMN {column} {kind}")
+    for (token_hash,) in db.execute(
+        "SELECT token_hash FROM tokens WHERE token_id IS NULL"
+    ).fetchall():
+        db.execute("UPDATE tokens SET token_id = ? WHERE token_hash = ?", (_token_id(), token_hash))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -115,6 +161,7 @@ class UserStore:
             )
         with self._db() as db:
             db.executescript(_SCHEMA)
+            _upgrade(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -214,28 +261,83 @@ class UserStore:
         return self.get(username) if ok and row else None
 
     # -- tokens ----------------------------------------------------------------------------
-    def create_token(self, username: str, label: str = "api") -> str:
-        """A new API token for ``username``, returned once (only its hash is stored)."""
+    def create_token(
+        self,
+        username: str,
+        label: str = "api",
+        expires_days: float | None = DEFAULT_TOKEN_DAYS,
+        now: float | None = None,
+    ) -> str:
+        """A new API token for ``username``, returned once (only its hash is stored). It
+        expires after ``expires_days`` (``None``: never)."""
         if self.get(username) is None:
             raise ConfigError(
                 unknown("user", username, [u.username for u in self.list()]),
                 hint="Add the user first: revline users add",
             )
+        if expires_days is not None and not expires_days > 0:
+            raise ConfigError(
+                f"A token cannot expire after {expires_days} days.",
+                hint="Give a number of days above 0, or no expiry.",
+            )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        created = datetime.now(UTC).isoformat(timespec="seconds")
+        at = time.time() if now is None else now
+        created = datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
+        expires = None if expires_days is None else at + expires_days * 86400
         with self._db() as db:
             db.execute(
-                "INSERT INTO tokens VALUES (?, ?, ?, ?)",
-                (_token_hash(token), username, label, created),
+                "INSERT INTO tokens (token_hash, username, label, created_at, token_id, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (_token_hash(token), username, label, created, _token_id(), expires),
             )
         return token
 
-    def user_for_token(self, token: str) -> User | None:
+    def token_entry(self, token: str) -> tuple[User, str, float | None, float | None] | None:
+        """The user of a token with the token's id, expiry and last use (epoch seconds)."""
         with self._db() as db:
             row = db.execute(
-                "SELECT username FROM tokens WHERE token_hash = ?", (_token_hash(token),)
+                "SELECT username, token_id, expires_at, last_used_at FROM tokens "
+                "WHERE token_hash = ?",
+                (_token_hash(token),),
             ).fetchone()
-        return None if row is None else self.get(row[0])
+        user = None if row is None else self.get(row[0])
+        return None if user is None else (user, str(row[1]), row[2], row[3])
+
+    def user_for_token(self, token: str, now: float | None = None) -> User | None:
+        """The user of a live (known, unexpired) token; its last use is recorded."""
+        entry = self.token_entry(token)
+        at = time.time() if now is None else now
+        if entry is None or (entry[2] is not None and at >= entry[2]):
+            return None
+        self.touch_token(entry[1], at)
+        return entry[0]
+
+    def touch_token(self, token_id: str, now: float) -> None:
+        with self._db() as db:
+            db.execute("UPDATE tokens SET last_used_at = ? WHERE token_id = ?", (now, token_id))
+
+    def tokens(self, username: str | None = None) -> builtins.list[TokenInfo]:
+        """Every token (of ``username``), oldest first: never the token itself."""
+        query = "SELECT token_id, username, label, created_at, expires_at, last_used_at FROM tokens"
+        args: tuple[str, ...] = ()
+        if username is not None:
+            query += " WHERE username = ?"
+            args = (username,)
+        with self._db() as db:
+            rows = db.execute(query + " ORDER BY created_at, token_id", args).fetchall()
+        return [TokenInfo(*row) for row in rows]
+
+    def revoke_token(self, token_id: str) -> TokenInfo:
+        """Delete the token with this id (as ``revline users tokens`` lists it)."""
+        found = [t for t in self.tokens() if t.token_id == token_id]
+        if not found:
+            raise ConfigError(
+                unknown("token id", token_id, [t.token_id for t in self.tokens()]),
+                hint="List them with: revline users tokens",
+            )
+        with self._db() as db:
+            db.execute("DELETE FROM tokens WHERE token_id = ?", (token_id,))
+        return found[0]
 
     def token_count(self, username: str) -> int:
         with self._db() as db:
@@ -243,6 +345,51 @@ class UserStore:
                 "SELECT count(*) FROM tokens WHERE username = ?", (username,)
             ).fetchone()
         return int(row[0])
+
+    # -- browser sessions (server-side) ------------------------------------------------------
+    def create_session(self, username: str, now: float | None = None) -> str:
+        """A new session id for ``username``, returned once (only its hash is stored)."""
+        session = secrets.token_urlsafe(32)
+        at = time.time() if now is None else now
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)", (_token_hash(session), username, at, at)
+            )
+        return session
+
+    def session(self, session: str) -> tuple[User, float, float] | None:
+        """The user of a session id, with its start and last-seen times (epoch seconds)."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT username, created_at, last_seen FROM sessions WHERE session_hash = ?",
+                (_token_hash(session),),
+            ).fetchone()
+        user = None if row is None else self.get(row[0])
+        return None if user is None else (user, float(row[1]), float(row[2]))
+
+    def touch_session(self, session: str, now: float) -> None:
+        with self._db() as db:
+            db.execute(
+                "UPDATE sessions SET last_seen = ? WHERE session_hash = ?",
+                (now, _token_hash(session)),
+            )
+
+    def end_session(self, session: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE session_hash = ?", (_token_hash(session),))
+
+    def end_sessions(self, username: str) -> int:
+        """End every session of ``username``; the number ended."""
+        with self._db() as db:
+            return db.execute("DELETE FROM sessions WHERE username = ?", (username,)).rowcount
+
+    def prune_sessions(self, idle_seconds: float, max_seconds: float, now: float) -> int:
+        """Delete sessions past either timeout; the number deleted."""
+        with self._db() as db:
+            return db.execute(
+                "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
+                (now - idle_seconds, now - max_seconds),
+            ).rowcount
 
     # -- the session-signing key -------------------------------------------------------------
     def secret_key(self) -> str:
