@@ -81,6 +81,7 @@ RECIPES: dict[str, tuple[list[str], frozenset[str]]] = {
     ),
     "org show": ([], frozenset()),
     "users list": (["-w", "{tmp}/users.duckdb"], frozenset()),
+    "users tokens": (["-w", "{tmp}/users.duckdb"], frozenset()),
 }
 
 
