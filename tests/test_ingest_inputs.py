@@ -8,6 +8,7 @@ row names the rule it broke.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from conftest import CliRunnerFn
 from revline.errors import ConfigError, SourceFileError
 from revline.ingest import import_file
 from revline.ingest.mapping import CsvOptions
@@ -421,3 +423,17 @@ def test_a_real_conflict_names_both_sources_and_the_fix(wh: Warehouse, tmp_path:
     assert "this file's source is 'accounts_2025-12-01'" in message
     assert "--source accounts_2025-11-01" in message
     assert "id_prefix" in message
+
+
+def test_the_window_is_a_command_line_option(tmp_path: Path, revline_cli: CliRunnerFn) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    Warehouse.create(warehouse).close()
+    path = write(tmp_path, "subs.csv", SUB_HEAD + "s1,a1,1,10,USD,1850-06-01,\n")
+    base = ["import", "subscriptions", str(path), "-w", str(warehouse), "-f", "json"]
+    refused_by_default = json.loads(revline_cli(*base).stdout)
+    assert refused_by_default["quarantined"] == 1
+    assert refused_by_default["examples"][0]["rule"] == "date_window"
+    widened = json.loads(revline_cli(*base, "--earliest-date", "1800-01-01").stdout)
+    assert (widened["inserted"], widened["quarantined"]) == (1, 0)
+    bad = revline_cli(*base, "--earliest-date", "2300-01-01")
+    assert bad.exit_code == 2 and "earliest 2300-01-01 is after latest" in bad.output
