@@ -15,11 +15,13 @@ from revline.model.data_end import data_end
 from revline.synth import generate
 from revline.warehouse import Warehouse
 from revline.web import create_app
+from revline.web.users import UserStore, users_path
 
 
 @pytest.fixture(scope="module")
 def extreme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small company whose first two closed deals closed on 9999-12-31 and at infinity."""
+    """A small company whose first two closed deals closed on 9999-12-31 and at infinity, whose
+    first invoice was issued at -infinity and whose first subscription started in year 1."""
     path = tmp_path_factory.mktemp("extreme") / "company.duckdb"
     with Warehouse.create(path) as wh:
         generate(wh, accounts=200, months=12, seed=7)
@@ -37,6 +39,10 @@ def extreme(tmp_path_factory: pytest.TempPathFactory) -> Path:
         wh.con.execute(
             "UPDATE invoices SET issued_at = '-infinity' WHERE invoice_id = "
             "(SELECT min(invoice_id) FROM invoices)"
+        )
+        wh.con.execute(
+            "UPDATE subscriptions SET start_at = '0001-01-01' WHERE subscription_id = "
+            "(SELECT min(subscription_id) FROM subscriptions)"
         )
     return path
 
@@ -63,10 +69,16 @@ def test_analyses_survive_extreme_dates(
     assert "OverflowError" not in result.output and "Internal error" not in result.output
 
 
-def test_serve_starts_on_extreme_dates(extreme: Path) -> None:
+def test_serve_starts_and_pages_answer_on_extreme_dates(extreme: Path) -> None:
+    store = UserStore(users_path(extreme))
+    store.add("boss", "a long password 123", "admin", ())
+    token = store.create_token("boss", "tests")
     app = create_app(extreme)
     with TestClient(app) as client:
         assert client.get("/login").status_code == 200
+        for page in ("/revenue", "/retention", "/sales"):  # 500 when months began in year 1
+            answer = client.get(page, headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, page
     app.state.web.close()
 
 

@@ -58,21 +58,26 @@ class NoDataError(RevlineError):
     """The warehouse has none of the facts a computation is dated by."""
 
 
-def _in_window(backend: ibis.BaseBackend, table: str, column: str) -> ir.Column:
-    """The column's values inside the :data:`~revline.settings.DATE_WINDOW`.
+def in_window(value: ir.Value) -> ir.BooleanValue:
+    """True where a date or timestamp lies inside the :data:`~revline.settings.DATE_WINDOW`.
 
     The importer quarantines dates outside it, but a warehouse written by an older version or
-    by hand may hold ``9999-12-31`` or ``infinity``: such a value must not date the data (it
-    would overflow every date computed from it); ``revline check`` reports it.
+    by hand may hold ``9999-12-31``, ``infinity`` or ``0001-01-01``: such a value must not date
+    the data or start a month range (it would overflow every date computed from it, or span
+    thousands of months); ``revline check`` reports it.
     """
-    rows = backend.table(table)
-    value = rows[column]
     if value.type().is_timestamp():
         low: ir.Value = ibis.timestamp(f"{DATE_WINDOW.earliest.isoformat()} 00:00:00")
         high: ir.Value = ibis.timestamp(f"{DATE_WINDOW.latest.isoformat()} 23:59:59")
     else:
         low, high = ibis.date(DATE_WINDOW.earliest), ibis.date(DATE_WINDOW.latest)
-    return rows.filter((value >= low) & (value <= high))[column]
+    return (value >= low) & (value <= high)
+
+
+def _in_window(backend: ibis.BaseBackend, table: str, column: str) -> ir.Column:
+    """The column's values inside the date window (:func:`in_window`)."""
+    rows = backend.table(table)
+    return rows.filter(in_window(rows[column]))[column]
 
 
 def _day(value: Any) -> date | None:
