@@ -157,10 +157,15 @@ def test_numbers_stay_numbers_in_csv(number: str) -> None:
     assert row["v"] == number
 
 
+#: The payloads an id can carry: the importer strips surrounding whitespace from ids (tab and
+#: carriage return included), so "\t=1+1" arrives as "=1+1", which the export neutralises too.
+ID_PAYLOADS = tuple(p for p in PAYLOADS if not p[0].isspace())
+
+
 def test_drill_down_csv_of_imported_payload_ids(tmp_path: Path) -> None:
     """End to end: account ids carrying the payloads, imported, then exported by /rows."""
     lines = ["subscription_id,account_id,quantity,unit_amount,currency,start_at,end_at,is_trial"]
-    for i, payload in enumerate(PAYLOADS):
+    for i, payload in enumerate(ID_PAYLOADS):
         quoted = '"' + payload.replace('"', '""') + '"'
         lines.append(f"s{i},{quoted},1,100.00,USD,2024-01-01,,false")
     source = tmp_path / "subscriptions.csv"
@@ -168,7 +173,7 @@ def test_drill_down_csv_of_imported_payload_ids(tmp_path: Path) -> None:
     path = tmp_path / "evil.duckdb"
     with Warehouse.create(path) as wh:
         result = import_file(wh, "subscriptions", source, source="billing")
-    assert result.inserted == len(PAYLOADS), result
+    assert result.inserted == len(ID_PAYLOADS), result
     store = UserStore(users_path(path))
     store.add("admin", PASSWORD, "admin", ())
     token = store.create_token("admin", "tests")
@@ -180,9 +185,9 @@ def test_drill_down_csv_of_imported_payload_ids(tmp_path: Path) -> None:
         )
         assert answer.status_code == 200, answer.text
         rows = list(csv.DictReader(io.StringIO(answer.text)))
-        assert len(rows) == len(PAYLOADS)
+        assert len(rows) == len(ID_PAYLOADS)
         ids = {row["account_id"] for row in rows}
-        assert ids == {"'" + p for p in PAYLOADS}
+        assert ids == {"'" + p for p in ID_PAYLOADS}
         assert {row["end_mrr"] for row in rows} == {"100.00"}
     finally:
         app.state.web.close()
