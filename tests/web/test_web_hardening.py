@@ -13,17 +13,13 @@ import csv
 import http.client
 import io
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import PASSWORD, WebSetup, login
+from web_helpers import PASSWORD, WebSetup, login, served
 
 from revline.ingest import import_file
 from revline.serialize import to_csv
@@ -98,24 +94,10 @@ def failing_server(web: WebSetup) -> Iterator[tuple[str, int]]:
     def boom() -> None:
         raise RuntimeError("secret detail that must not leak")
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     try:
-        yield "127.0.0.1", port
+        with served(app, log_level="critical") as port:
+            yield "127.0.0.1", port
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         app.state.web.close()
 
 
