@@ -2,11 +2,10 @@
 
 Run from the repository root::
 
-    python bench/bench_mrr.py                        # 1M paying accounts x 24 months, 3 rounds
+    python bench/bench_mrr.py                        # 1M paying customers x 24 months, 3 rounds
     python bench/bench_mrr.py --accounts 200000      # a smaller company (cheap, for profiling)
     python bench/bench_mrr.py --movement-baselines   # also the movements-only references
-    python bench/bench_mrr.py --company synthetic-customers --accounts 100000
-        # revline.synth sized by paying customers (``revline synth --customers``)
+    python bench/bench_mrr.py --company customers    # the older bench-only company
 
 **The suite** (``bench/mrr_suite.py``): the customer-month movements, the monthly bridge, NRR and
 GRR by quarter, the three cohort matrices by month (NRR, logo and gross revenue retention), and
@@ -21,11 +20,15 @@ shared machine hits both. Every output is materialised as Arrow. The figures (mi
 per family, the ratios, peak memory), the machine and its load average are appended to
 ``bench/mrr_results.md``.
 
-The default company (``--company customers``, ``bench/mrr_company.py``, seed 7) is the issue's
-reference scale: every account pays, ~3.3M subscription rows, ~15.7M customer-month rows, plus
-S&M expenses and financials for the efficiency metrics. The synthetic one
-(``revline.synth.generate``, seed 7) is a whole company in which only a few percent of the
-accounts become customers. Either warehouse is cached in ``bench/_work/`` (git-ignored).
+The default company (``--company synthetic-customers``) is the synthetic company sized by paying
+customers, exactly what ``revline synth --customers N --scope revenue --seed 7`` writes (about
+1M paying customers among 10.6M accounts, 4.4M subscriptions, 20.6M invoices, ~44M
+customer-month movement rows at the default size; building it takes about 20-30 minutes,
+bench/synth_results.md). ``--company customers`` is the older bench-only company of
+``bench/mrr_company.py`` (every account pays, ~3.2M subscriptions, ~15.6M customer-month rows),
+kept so the history in bench/mrr_results.md can be reproduced; ``--company synthetic`` is the
+whole synthetic company with ``--accounts`` arriving in its window. Every warehouse is cached in
+``bench/_work/`` (git-ignored).
 
 ``--movement-baselines`` adds the earlier movements-only comparison: revline's movements against
 the hand query (``HAND_SQL``), the subscription-month grid query (``GRID_SQL``) and pandas, all
@@ -218,10 +221,11 @@ def main() -> None:
     parser.add_argument(
         "--company",
         choices=("customers", "synthetic", "synthetic-customers"),
-        default="customers",
-        help="customers: every account pays (bench/mrr_company.py, the issue's scale); "
+        default="synthetic-customers",
+        help="customers: every account pays (bench/mrr_company.py, the older company); "
         "synthetic: revline.synth.generate's whole company (--accounts arrive in its window); "
-        "synthetic-customers: the same with about --accounts paying customers.",
+        "synthetic-customers (default): the same with about --accounts paying customers "
+        "(revline synth --customers N --scope revenue).",
     )
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
