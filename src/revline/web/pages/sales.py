@@ -31,7 +31,12 @@ def sales(ctx: PageContext) -> dict[str, Any]:
         "figures": figures(ctx, HEADLINE, frames=frames),
         "charts": [
             chart(
-                "win_rate_trend", "Win rate by quarter", "line_chart", records(trend), unit="ratio"
+                "win_rate_trend",
+                "Win rate by quarter",
+                "line_chart",
+                records(trend),
+                metrics=["win_rate"],
+                unit="ratio",
             )
         ],
         "tables": [
