@@ -72,8 +72,9 @@ def warehouse_path(company: str, accounts: int, months: int) -> Path:
 
     ``customers`` is the bench-only company of ``bench/mrr_company.py`` (every account pays);
     ``synthetic`` is the whole company of ``revline.synth.generate`` with ``accounts`` arriving
-    in its window; ``synthetic-customers`` the same sized to about ``accounts`` paying customers
-    (``revline synth --customers``; see bench/synth_results.md for how long that takes).
+    in its window; ``synthetic-customers`` the same sized to about ``accounts`` paying customers,
+    without the tables no suite output reads (``revline synth --customers N --scope revenue``;
+    see bench/synth_results.md for how long that takes).
     """
     if company == "customers":
         path = WORK / f"customers_{accounts}x{months}_s7_v2.duckdb"  # v2: with expenses
@@ -87,24 +88,20 @@ def warehouse_path(company: str, accounts: int, months: int) -> Path:
             build(partial, accounts, months, 7)
             partial.rename(path)
         return path
+    from revline.synth import build as build_synth
+
     if company == "synthetic-customers":
         from revline.synth.opening import accounts_for
 
-        path = WORK / f"synth_customers_{accounts}x{months}_s7.duckdb"
-        accounts = accounts_for(accounts)
+        path = WORK / f"synth_customers_{accounts}x{months}_s7_revenue.duckdb"
+        accounts, scope = accounts_for(accounts), "revenue"
     else:
         path = WORK / f"synth_{accounts}x{months}_s7.duckdb"
-    if not path.exists():
-        from revline.synth import generate
-        from revline.warehouse import Warehouse
-
+        scope = "full"
+    if not path.exists():  # build() writes a partial file and renames it at the end
         WORK.mkdir(exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
         print(f"building {path} (minutes) ...", flush=True)
-        with Warehouse.create(partial) as wh:
-            generate(wh, accounts, months, 7)
-        partial.rename(path)
+        build_synth(path, accounts, months, 7, scope=scope)
     return path
 
 

@@ -1,8 +1,9 @@
-"""Benchmark ``revline.synth.generate``: wall time, peak memory and rows per table.
+"""Benchmark ``revline.synth.build`` (what ``revline synth`` runs): wall time, peak memory, rows.
 
 Run from the repository root, e.g.::
 
     python bench/bench_synth.py --accounts 1000000 --months 24
+    python bench/bench_synth.py --customers 1000000 --scope revenue
 
 It writes a fresh warehouse in a temporary folder (deleted afterwards unless ``--keep``) and
 appends one dated section with the machine and the figures to ``bench/synth_results.md``.
@@ -19,8 +20,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from revline.synth import generate
-from revline.warehouse import Warehouse
+from revline.synth import build
+from revline.synth.opening import accounts_for
 
 RESULTS = Path(__file__).with_name("synth_results.md")
 
@@ -41,6 +42,8 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, default=None, help="Sets --accounts.")
+    parser.add_argument("--scope", default="full", help="full or revenue (docs/synth.md).")
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -48,12 +51,13 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="Keep the warehouse file.")
     args = parser.parse_args()
+    if args.customers is not None:
+        args.accounts = accounts_for(args.customers)
     folder = Path(args.dir or tempfile.mkdtemp(prefix="revline-bench-"))
     path = folder / f"synth_{args.accounts}x{args.months}.duckdb"
     path.unlink(missing_ok=True)
     started = time.perf_counter()
-    with Warehouse.create(path) as wh:
-        result = generate(wh, args.accounts, args.months, args.seed)
+    result = build(path, args.accounts, args.months, args.seed, scope=args.scope)
     wall = time.perf_counter() - started
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     size_gib = path.stat().st_size / 2**30
@@ -61,11 +65,12 @@ def main() -> None:
         path.unlink()
     total = sum(result.rows.values())
     lines = [
-        f"\n## {args.accounts:,} accounts x {args.months} months, seed {args.seed}",
+        f"\n## {args.accounts:,} accounts x {args.months} months, seed {args.seed}, scope "
+        f"{args.scope}",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}",
         "- command: `python bench/bench_synth.py"
-        f" --accounts {args.accounts} --months {args.months}`",
+        f" --accounts {args.accounts} --months {args.months} --scope {args.scope}`",
         f"- wall time: {wall:.1f} s (generate: {result.seconds:.1f} s, incl. commit); "
         f"peak RSS: {peak_gib:.2f} GiB; warehouse file: {size_gib:.2f} GiB",
         f"- rows: {total:,} in all ({total / result.seconds:,.0f} rows/s)",

@@ -60,6 +60,23 @@ def test_sm_spend_new_customers_and_cac(company: Warehouse) -> None:
     # 34,000 / 3 = 11,333.33 (rounded to the cent)
     cac = _q(company, "cac")["value"].iloc[0]
     assert cac == Decimal("11333.33")
+    # new ARR per new customer: 18,000 / 3 = 6,000; by segment (module docstring): smb a1
+    # 200 x 12 and a3 300 x 12 -> (2,400 + 3,600) / 2 = 3,000; enterprise a2 1,000 x 12 =
+    # 12,000; the inputs' (none) group (cost no segment carries) has no new customer: no value
+    per = _q(company, "new_arr_per_customer")["value"].iloc[0]
+    assert per == Decimal("6000.00")
+    frame = compute(
+        "new_arr_per_customer",
+        "2025-Q2",
+        "segment",
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+    )
+    assert dict(zip(frame["segment"], frame["value"], strict=True)) == {
+        "enterprise": Decimal("12000.00"),
+        "smb": Decimal("3000.00"),
+        "(none)": None,
+    }
 
 
 def test_gross_margin(company: Warehouse) -> None:

@@ -80,6 +80,8 @@ RECIPES: dict[str, tuple[list[str], frozenset[str]]] = {
         frozenset({"amount", "start_mrr", "end_mrr"}),
     ),
     "org show": ([], frozenset()),
+    "users list": (["-w", "{tmp}/users.duckdb"], frozenset()),
+    "users tokens": (["-w", "{tmp}/users.duckdb"], frozenset()),
 }
 
 

@@ -86,6 +86,24 @@ def test_deal_counts(company: Warehouse) -> None:
     bookings, size = (float(q2[n]["value"].iloc[0]) for n in ("bookings", "avg_deal_size"))
     assert got["deals_won"]["value"].iloc[0] == round(bookings / size) == 2
     assert float(q2["win_rate"]["value"].iloc[0]) == 2 / 4
+    # by deal type: every Q2 deal is new business (the renewal o7 is left out, not a type)
+    assert split(company, "deals_closed", "deal_type") == {"new": 4.0}
+    new = compute_many(
+        ["win_rate", "deals_won"],
+        Q2,
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+        filters={"deal_type": "new"},
+    )
+    assert float(new["win_rate"]["value"].iloc[0]) == 2 / 4
+    none = compute_many(
+        ["deals_won"],
+        Q2,
+        warehouse=company,
+        settings=GtmSettings(as_of=AS_OF),
+        filters={"deal_type": "expansion"},
+    )
+    assert none["deals_won"]["value"].tolist() == [0]
 
 
 def test_reps_and_quota(q2: dict[str, float]) -> None:

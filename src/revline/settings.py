@@ -100,3 +100,29 @@ class MetricSettings:
                 f"ltv_horizon_months {self.ltv_horizon_months!r} is not between 1 and 1200.",
                 hint="Give the months of customer lifetime LTV may count, e.g. 60.",
             )
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates the importer accepts: a date or timestamp outside it is quarantined.
+
+    ``earliest`` (default 1900-01-01) and ``latest`` (default 2199-12-31), both inclusive. A
+    value outside them is a typo, a placeholder (``9999-12-31`` for "never") or a parser's
+    default, and would stretch or overflow every time series built on it. The same window is
+    what :mod:`revline.model.data_end` trusts when dating a warehouse and what ``revline check``
+    reports on (values written before the rule, or by hand). docs/mappings.md.
+    """
+
+    earliest: date = date(1900, 1, 1)
+    latest: date = date(2199, 12, 31)
+
+    def __post_init__(self) -> None:
+        if not self.earliest <= self.latest:
+            raise ConfigError(
+                f"date window: earliest {self.earliest} is after latest {self.latest}.",
+                hint="Give an earliest date on or before the latest one.",
+            )
+
+
+#: The default window (docs/mappings.md, "Dates and times").
+DATE_WINDOW = DateWindow()

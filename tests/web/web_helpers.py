@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from contextlib import AbstractContextManager, nullcontext
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -93,3 +98,26 @@ def assert_error_shape(response: httpx.Response, status: int) -> dict[str, objec
     assert isinstance(body["error"], str) and body["error"]
     assert "Traceback" not in str(body)
     return dict(body)
+
+
+@contextmanager
+def served(app: FastAPI, log_level: str = "warning") -> Iterator[int]:
+    """``app`` served by uvicorn on a free loopback port (in a thread); yields the port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(400):  # up to 20 s: the machine may be busy
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -7,6 +7,7 @@ command is invoked directly (tests, other entry points) rather than through ``re
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ import typer
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
 from revline.ingest.result import ImportResult
 from revline.output import check_format, console, emit_json, progress
+from revline.settings import DATE_WINDOW, DateWindow
 
 
 @app.command("import")
@@ -27,21 +29,46 @@ def import_command(
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option("--source", "-s", help="Source system name (default: mapping or file stem)."),
+        typer.Option(
+            "--source",
+            "-s",
+            help="Source system name (default: the mapping's source, else the mapping file's name, "
+            "else the file stem).",
+        ),
     ] = None,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table (a summary) or json (for tools).")
     ] = "table",
+    earliest_date: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Earliest date accepted; older dates are quarantined (date_window).",
+            show_default="1900-01-01",
+        ),
+    ] = None,
+    latest_date: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Latest date accepted; later dates are quarantined (date_window).",
+            show_default="2199-12-31",
+        ),
+    ] = None,
 ) -> None:
     """Import FILE into TABLE: map, validate, quarantine bad rows, upsert good ones atomically."""
     from revline.ingest import import_file
     from revline.warehouse import Warehouse
 
     fmt = check_format(fmt, ("table", "json"))
+    window = DateWindow(
+        earliest_date.date() if earliest_date else DATE_WINDOW.earliest,
+        latest_date.date() if latest_date else DATE_WINDOW.latest,
+    )
     with Warehouse.open(warehouse) as wh, progress(f"Importing {file.name}") as step:
         step(f"map, validate and load into {table}")
-        result = import_file(wh, table, file, mapping=mapping, source=source)
+        result = import_file(wh, table, file, mapping=mapping, source=source, window=window)
     if fmt == "json":
         emit_json(_as_dict(result))
         return

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from revline.cli import DEFAULT_WAREHOUSE, WarehouseOption, app
-from revline.output import FormatOption, console, emit
+from revline.output import FormatOption, check_format, console, emit
 
 users_app = typer.Typer(
     help="Dashboard users, roles and API tokens (kept beside the warehouse).",
@@ -86,22 +86,34 @@ def users_add(
 
 
 @users_app.command("list")
-def users_list(warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE)) -> None:
+def users_list(
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE), fmt: FormatOption = "table"
+) -> None:
     """List the users, their roles, functions and number of API tokens."""
     from revline.web.users import UserStore, users_path
 
+    fmt = check_format(fmt)
     store = UserStore(users_path(warehouse))
+    users = [(u, store.token_count(u.username)) for u in store.list()]
+    if fmt != "table":
+        join = fmt == "csv"  # csv joins the functions with ";", json keeps a list
+        rows: list[dict[str, object]] = [
+            {
+                "user": u.username,
+                "role": u.role,
+                "functions": ";".join(u.functions) if join else list(u.functions),
+                "tokens": tokens,
+                "created": u.created_at,
+            }
+            for u, tokens in users
+        ]
+        emit(rows, fmt)
+        return
     table = Table(title=f"Users in {store.path}")
     for name in ("user", "role", "functions", "tokens", "created"):
         table.add_column(name)
-    for u in store.list():
-        table.add_row(
-            u.username,
-            u.role,
-            ", ".join(u.functions),
-            str(store.token_count(u.username)),
-            u.created_at,
-        )
+    for u, tokens in users:
+        table.add_row(u.username, u.role, ", ".join(u.functions), str(tokens), u.created_at)
     console.print(table)
 
 

@@ -41,27 +41,35 @@ def synth_command(
             "poor_onboarding:SEGMENT, junk_leads:CHANNEL. See docs/diagnose.md."
         ),
     ] = None,
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="Tables to write: full (every table) or revenue (what the revenue, retention, "
+            "efficiency and sales metrics read, without daily usage, touches, tickets, health "
+            "notes, payments and per-account-month truth; for large companies)."
+        ),
+    ] = "full",
     fmt: FormatOption = "table",
 ) -> None:
     """Generate a seeded B2B SaaS company with known ground truth into the warehouse.
 
-    A rerun replaces the earlier synthetic rows (source 'synth') in one transaction.
+    A rerun replaces the earlier synthetic company, all or nothing: a warehouse holding only
+    synthetic data is rebuilt in a partial file renamed over it at the end; one holding other
+    data is updated in one transaction.
     """
-    from revline.synth import generate
+    from revline.synth import build
     from revline.synth.opening import accounts_for
+    from revline.synth.orchestrate import check_scope
     from revline.synth.plants import planted_config
-    from revline.warehouse import Warehouse
 
     fmt = check_format(fmt)
+    check_scope(scope)
     config = planted_config(plant)
     if customers is not None:
         accounts = accounts_for(customers)
-    with (
-        Warehouse.create(warehouse) as wh,
-        progress(f"Generating the synthetic company ({accounts:,} accounts)") as step,
-    ):
-        step("every table, in one transaction")
-        result = generate(wh, accounts=accounts, months=months, seed=seed, config=config)
+    with progress(f"Generating the synthetic company ({accounts:,} accounts)") as step:
+        step(f"scope {scope}")
+        result = build(warehouse, accounts, months, seed, config=config, scope=scope)
     rows = [{"table": name, "rows": count} for name, count in result.rows.items()]
     if fmt == "json":
         emit_json(
@@ -71,6 +79,7 @@ def synth_command(
                 "subscribed": result.subscribed,
                 "months": months,
                 "seed": seed,
+                "scope": scope,
                 "as_of": result.as_of,
                 "warehouse": str(warehouse),
                 "seconds": result.seconds,
@@ -84,7 +93,8 @@ def synth_command(
     console.print(
         f"Synthetic company: {accounts:,} accounts arriving over {months} months to "
         f"{result.as_of} and an opening book of {result.opening_accounts:,} customers won "
-        f"before; {result.subscribed:,} subscribed at the end (seed {seed}), written to "
+        f"before; {result.subscribed:,} subscribed at the end (seed {seed}, scope {scope}), "
+        f"written to "
         f"{warehouse} in {result.seconds:.1f} s."
     )
     emit(rows, "table", title="Rows per table", formatters={"rows": lambda n: f"{n:,}"})

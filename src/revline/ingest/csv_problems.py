@@ -58,6 +58,15 @@ def _guess_encoding(path: Path) -> str | None:
 def csv_structure_problem(path: Path, options: CsvOptions) -> SourceFileError | None:
     """The first record whose field count differs from the header's, or an open quote."""
     text = path.read_text(encoding=options.encoding, errors="replace")
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long field is not a quoting problem
+    try:
+        return _first_bad_record(path, text, options)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _first_bad_record(path: Path, text: str, options: CsvOptions) -> SourceFileError | None:
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=options.delimiter,

@@ -16,7 +16,7 @@ from revline.ddl import sql_type
 from revline.ingest.mapping import ColumnSpec
 from revline.ingest.mapping_model import FALSE_WORDS, ROW_ID, TRUE_WORDS
 from revline.ingest.plan import Plan
-from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, try_cast
+from revline.ingest.sql import case, cast, col, fn, in_set, json_object, lit, strip, try_cast
 from revline.schema import Column, Kind
 
 ROW = "_row"
@@ -26,8 +26,17 @@ WIDE = "DECIMAL(38, 10)"
 NARROW = "DECIMAL(18, 4)"
 PLAIN_INT = "[+-]?[0-9]{1,18}"
 PLAIN_DECIMAL = r"[+-]?[0-9]{1,14}(\.[0-9]{0,4})?"
+#: A number as a person writes it in a CSV: digits, an optional point and exponent. DuckDB's
+#: casts also accept ``1_000``, ``0x10`` and ``0b101``; those are type errors here.
+WRITTEN_NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 #: A timestamp text that carries its own UTC offset (or Z).
 OFFSET_RE = r".*[0-9]{2}:?[0-9]{2}(:?[0-9]{2}(\.[0-9]+)?)?\s*(Z|z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)$"
+#: A numeric UTC offset after a clock time that no place uses: past 14 hours (the widest real
+#: offsets are -12:00 and +14:00) or with minutes past 59.
+BAD_OFFSET_RE = (
+    r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*[+-]"
+    r"(?:(?:1[5-9]|[2-9][0-9])(?::?[0-9]{2})?|14:?(?:0[1-9]|[1-5][0-9])|[0-9]{2}:?[6-9][0-9])$"
+)
 
 
 def raw_name(column: str) -> str:
@@ -43,7 +52,7 @@ def source_id_expr(plan: Plan, raw_row: str) -> exp.Expr:
     """
     if plan.id_columns == (ROW_ID,):
         return cast(col(raw_row), "VARCHAR")
-    parts = [exp.Nullif(this=exp.Trim(this=col(c)), expression=lit("")) for c in plan.id_columns]
+    parts = [exp.Nullif(this=strip(col(c)), expression=lit("")) for c in plan.id_columns]
     if len(parts) == 1:
         return parts[0]
     joined: exp.Expr = exp.Coalesce(this=parts[0], expressions=[lit("")])
@@ -101,7 +110,8 @@ def text_expr(plan: Plan, column: Column) -> exp.Expr:
     raw = raw_ref(plan, column.name)
     if spec is None:  # the primary key, derived from the source id
         return _prefixed(raw, plan.mapping.id_prefix or None)
-    return _text(raw, spec, column)
+    is_id = column.name == plan.table.primary_key or column.references is not None
+    return _text(raw, spec, column, is_id)
 
 
 def attributes_expr(plan: Plan) -> exp.Expr:
@@ -116,11 +126,12 @@ def _prefixed(value: exp.Expr, prefix: str | None) -> exp.Expr:
     return exp.DPipe(this=lit(prefix), expression=value)  # NULL stays NULL
 
 
-def _text(raw: exp.Expr, spec: ColumnSpec, column: Column) -> exp.Expr:
-    """Raw cell → canonical text: empty → NULL, value map, then prefix."""
+def _text(raw: exp.Expr, spec: ColumnSpec, column: Column, is_id: bool) -> exp.Expr:
+    """Raw cell → canonical text: stripped (ids and typed values), empty → NULL, value map,
+    then prefix. Free text keeps its whitespace."""
     value: exp.Expr = raw
-    if column.kind is not Kind.STRING or column.currency or spec.values is not None:
-        value = exp.Trim(this=value)
+    if column.kind is not Kind.STRING or column.currency or spec.values is not None or is_id:
+        value = strip(value)
     value = exp.Nullif(this=value, expression=lit(""))
     if spec.values is not None:
         pairs = [(value.eq(lit(k)), lit(v)) for k, v in spec.values.items()]
@@ -151,7 +162,7 @@ def typed(text: exp.Expr, column: Column, spec: ColumnSpec | None, plan: Plan) -
             return try_cast(fn("try_strptime", text, lit(fmt)), "DATE")
         return try_cast(text, "DATE")
     if kind is Kind.TIMESTAMP:
-        return _timestamp(text, fmt, plan.mapping.timezone)
+        return _timestamp(text, fmt, plan.mapping.timezone, plan.mapping.local_times)
     return try_cast(text, "JSON")
 
 
@@ -167,7 +178,10 @@ def _number(text: exp.Expr, kind: Kind, scale: Decimal | None) -> exp.Expr:
     plain_int = fn("regexp_full_match", text, lit(PLAIN_INT))
     plain_dec = fn("regexp_full_match", text, lit(PLAIN_DECIMAL))
     narrow = try_cast(text, NARROW)
-    wide: exp.Expr = case([(plain_dec, cast(narrow, WIDE))], try_cast(text, WIDE))
+    written = fn("regexp_full_match", text, lit(WRITTEN_NUMBER))
+    wide: exp.Expr = case(
+        [(plain_dec, cast(narrow, WIDE)), (written, try_cast(text, WIDE))], exp.null()
+    )
     if scale is not None:
         places = max(0, -int(scale.as_tuple().exponent))
         factor = cast(lit(str(scale)), f"DECIMAL(18, {min(places, 10)})")
@@ -194,7 +208,8 @@ def _rounded(text: exp.Expr, kind: Kind, scale: Decimal | None, places: int) -> 
     Only an explicit ``round:`` in the mapping rounds; otherwise a value with more decimals
     than the column holds is a type error (money is never rounded silently).
     """
-    value: exp.Expr = try_cast(text, ROUNDING_SOURCE)
+    written = fn("regexp_full_match", text, lit(WRITTEN_NUMBER))
+    value: exp.Expr = case([(written, try_cast(text, ROUNDING_SOURCE))], exp.null())
     if scale is not None:
         places_in = max(0, -int(scale.as_tuple().exponent))
         factor = cast(lit(str(scale)), f"DECIMAL(18, {min(places_in, 10)})")
@@ -202,15 +217,73 @@ def _rounded(text: exp.Expr, kind: Kind, scale: Decimal | None, places: int) -> 
     return try_cast(fn("round", value, exp.Literal.number(places)), sql_type(kind))
 
 
-def _timestamp(text: exp.Expr, fmt: str | None, tz: str) -> exp.Expr:
-    """An instant in UTC; text without an offset is read in the mapping's time zone."""
+def bad_offset(text: exp.Expr) -> exp.Expr:
+    """True where the text carries a numeric UTC offset no place uses (``+25:00``, ``+05:75``).
+
+    DuckDB would accept such an offset and shift the instant by it. One regular expression.
+    """
+    return fn("regexp_matches", text, lit(BAD_OFFSET_RE))
+
+
+def _local_text(text: exp.Expr, fmt: str | None) -> exp.Expr | None:
+    """The wall-clock time the text gives when it carries no offset (``None``: always has one)."""
     if fmt:
-        parsed = fn("try_strptime", text, lit(fmt))
         if "%z" in fmt or "%Z" in fmt:
-            return parsed
-        return fn("timezone", lit(tz), parsed)
+            return None
+        return try_cast(fn("try_strptime", text, lit(fmt)), "TIMESTAMP")
+    return try_cast(text, "TIMESTAMP")
+
+
+def _hour(value: exp.Expr, sign: int) -> exp.Expr:
+    step = cast(lit("1 hour"), "INTERVAL")
+    return (
+        exp.Add(this=value, expression=step) if sign > 0 else exp.Sub(this=value, expression=step)
+    )
+
+
+def local_time_problems(text: exp.Expr, fmt: str | None, tz: str) -> tuple[exp.Expr, exp.Expr]:
+    """``(nonexistent, ambiguous)``: the text is a wall-clock time ``tz`` skips (a spring-forward
+    gap) or repeats (a fall-back hour). Both are false for UTC and for text with an offset."""
+    local = _local_text(text, fmt)
+    if tz == "UTC" or local is None:
+        return exp.false(), exp.false()
+    has_offset = fn("regexp_full_match", text, lit(OFFSET_RE)) if not fmt else exp.false()
+    zone = lit(tz)
+    instant = fn("timezone", zone, local)
+    back = fn("timezone", zone, instant)
+    wall = exp.and_(local.is_(exp.null()).not_(), exp.paren(has_offset).not_())
+    nonexistent = exp.and_(wall, back.neq(local))
+    repeated = exp.or_(
+        fn("timezone", zone, _hour(instant, 1)).eq(local),
+        fn("timezone", zone, _hour(instant, -1)).eq(local),
+    )
+    return nonexistent, exp.and_(wall, exp.paren(repeated))
+
+
+def _timestamp(text: exp.Expr, fmt: str | None, tz: str, local_times: str) -> exp.Expr:
+    """An instant in UTC; text without an offset is read in the mapping's time zone.
+
+    An impossible offset gives NULL (rule ``timestamp_offset``); a local time the zone skips or
+    repeats gives NULL (rule ``local_time``) unless ``local_times`` is ``shift``: a skipped
+    time moves forward by the gap, a repeated one takes its first occurrence.
+    """
+    local = _local_text(text, fmt)
+    if local is None:
+        return fn("try_strptime", text, lit(fmt or ""))
     if tz == "UTC":  # the warehouse connection's zone is UTC
-        return try_cast(text, "TIMESTAMPTZ")
+        value = try_cast(text, "TIMESTAMPTZ") if not fmt else fn("timezone", lit(tz), local)
+        return case([(bad_offset(text), exp.null())], value) if not fmt else value
+    zone = lit(tz)
+    instant = fn("timezone", zone, local)
+    nonexistent, ambiguous = local_time_problems(text, fmt, tz)
+    if local_times == "shift":
+        earlier = fn("timezone", zone, _hour(instant, -1)).eq(local)
+        instant = case([(earlier, _hour(instant, -1))], instant)
+    else:
+        instant = case([(exp.or_(nonexistent, ambiguous), exp.null())], instant)
+    if fmt:
+        return instant
     has_offset = fn("regexp_full_match", text, lit(OFFSET_RE))
-    local = fn("timezone", lit(tz), try_cast(text, "TIMESTAMP"))
-    return case([(has_offset, try_cast(text, "TIMESTAMPTZ"))], local)
+    return case(
+        [(bad_offset(text), exp.null()), (has_offset, try_cast(text, "TIMESTAMPTZ"))], instant
+    )

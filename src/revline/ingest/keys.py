@@ -57,14 +57,22 @@ def _conflicts(plan: Plan, staged: str, target: str) -> exp.Select:
         col("source", theirs).neq(lit(plan.source)),
         exp.NullSafeEQ(this=col("source_id", theirs), expression=col(SID, mine)).not_(),
     )
+    theirs_source = col("source", theirs)
     msg = concat(
         f"{pk} ",
         quoted(col(pk, mine)),
         " already belongs to source ",
-        quoted(col("source", theirs)),
+        quoted(theirs_source),
         " (source id ",
         quoted(col("source_id", theirs)),
-        "); give this source an id_prefix in its mapping to keep ids apart",
+        f"); this file's source is '{plan.source}'. If this file is a new export of ",
+        quoted(theirs_source),
+        ", import it with --source ",
+        theirs_source,
+        " (or declare `source: ",
+        theirs_source,
+        "` in its mapping) so its rows update; if it is another system, give it an id_prefix "
+        "in its mapping to keep ids apart",
     )
     return (
         exp.select(

@@ -8,7 +8,9 @@ runs in one transaction: staging, the rule queries, the upsert, the quarantine r
 from __future__ import annotations
 
 import hashlib
+import stat
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from revline.ddl import DIALECT, to_sql
-from revline.errors import WarehouseError
+from revline.errors import SourceFileError, WarehouseError
 from revline.ingest.expressions import staging_select
 from revline.ingest.formats import FORMATS, detect_format
 from revline.ingest.keys import key_rules
@@ -30,6 +32,7 @@ from revline.ingest.rules import column_rules, table_rules
 from revline.ingest.sql import cast, col
 from revline.ingest.upsert import INSERT, SAME, UPDATE, final_select, write_quarantine, write_rows
 from revline.schema import get_table
+from revline.settings import DATE_WINDOW, DateWindow
 from revline.warehouse import Warehouse
 
 RAW_ROW = "_revline_row"
@@ -50,11 +53,13 @@ def import_file(
     path: str | Path,
     mapping: str | Path | Mapping | None = None,
     source: str | None = None,
+    window: DateWindow = DATE_WINDOW,
 ) -> ImportResult:
     """Import one CSV or Parquet file into canonical table ``table``; see docs/mappings.md.
 
     Unreadable files raise SourceFileError and leave the warehouse untouched; bad rows are
     quarantined with their reasons and the good rows are upserted by (source, source_id).
+    Dates and timestamps outside ``window`` are quarantined (``date_window``).
     """
     started = datetime.now(UTC)
     target = get_table(table)
@@ -62,8 +67,18 @@ def import_file(
     file = Path(path)
     fmt = detect_format(file, spec.format if spec else None)
     options = spec.csv if spec else CsvOptions()
+    before = _identity(file)
+    sha = _sha256(file) if before is not None else ""
     data = read_source(file, fmt, options)
-    plan = resolve(target, spec, list(data.column_names), file, source)
+    if _identity(file) != before:
+        raise SourceFileError(
+            str(file),
+            "the file changed while it was read (replaced, appended to or rewritten), so the "
+            "rows read may be a mix of two versions.",
+            hint="Import it again once whatever writes it has finished (write to a temporary "
+            "name and rename when done).",
+        )
+    plan = replace(resolve(target, spec, list(data.column_names), file, source), window=window)
     data = data.append_column(RAW_ROW, pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64)))
     key = str(file.resolve())
     load_id = uuid.uuid4().hex[:16]
@@ -79,7 +94,7 @@ def import_file(
             raw_columns = [c for c in data.column_names if c != RAW_ROW]
             write_quarantine(con, plan, PROBLEMS, raw, raw_columns, RAW_ROW, load_id, key, started)
             result = _result(con, plan, load_id, key, data.num_rows, counts)
-            _write_load_record(wh, result, _sha256(file), started)
+            _write_load_record(wh, result, sha, started)
             _drop_temp(con)
     except duckdb.Error as err:
         raise WarehouseError(
@@ -198,6 +213,21 @@ def _write_load_record(wh: Warehouse, result: ImportResult, sha: str, started: d
         "finished_at": datetime.now(UTC),
     }
     wh.append("loads", pa.Table.from_pylist([record]))
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What changes when a file is replaced, appended to or rewritten (``None``: no file).
+
+    Taken before the hash and after the read: if it is the same, the bytes hashed are the bytes
+    loaded, and ``loads.file_sha256`` names them.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return None  # read_source names the problem
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a pipe or device is never opened here; read_source refuses it
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _sha256(path: Path) -> str:

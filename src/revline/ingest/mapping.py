@@ -68,6 +68,7 @@ class Mapping:
     id: tuple[str, ...] | None = None
     id_prefix: str = ""
     timezone: str = "UTC"
+    local_times: str = "refuse"
     keep_unmapped: bool = True
     path: str | None = None
 

@@ -54,6 +54,7 @@ def check_mapping(data: dict[str, Any], origin: str, problems: list[str]) -> Map
         id=(ids,) if isinstance(ids, str) else tuple(ids) if ids else None,
         id_prefix=id_prefix,
         timezone=model.timezone or "UTC",
+        local_times=model.local_times or "refuse",
         keep_unmapped=True if model.keep_unmapped is None else model.keep_unmapped,
         path=origin,
     )

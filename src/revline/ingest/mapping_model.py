@@ -36,12 +36,16 @@ TOP_KEYS = (
     "id",
     "id_prefix",
     "timezone",
+    "local_times",
     "keep_unmapped",
     "columns",
 )
 CSV_KEYS = ("delimiter", "quote", "encoding", "header", "null_values")
 SPEC_KEYS = ("column", "value", "format", "values", "unmapped", "prefix", "scale", "round")
 UNMAPPED_CHOICES = ("keep", "null", "error")
+#: ``local_times``: a local time the ``timezone`` skips or repeats is quarantined (``refuse``)
+#: or moved to a real instant (``shift``: forward by the gap; the first of two occurrences).
+LOCAL_TIME_CHOICES = ("refuse", "shift")
 #: ``id: "@row"``: the 1-based data row number is the source id, for files with no id.
 ROW_ID = "@row"
 TRUE_WORDS = frozenset({"true", "yes", "on", "1", "t", "y"})
@@ -140,8 +144,16 @@ class MappingModel(_Strict):
     id: str | list[str] | None = None
     id_prefix: str | None = None
     timezone: str | None = None
+    local_times: str | None = None
     keep_unmapped: YamlBool | None = None
     columns: dict[str, Any]
+
+    @field_validator("local_times")
+    @classmethod
+    def _local_choice(cls, value: str | None) -> str | None:
+        if value is not None and value not in LOCAL_TIME_CHOICES:
+            raise ValueError(unknown("choice", value, LOCAL_TIME_CHOICES))
+        return value
 
     @field_validator("timezone")
     @classmethod

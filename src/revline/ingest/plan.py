@@ -7,13 +7,14 @@ canonical column names, and every other header goes to ``attributes``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from revline.errors import ConfigError, SourceFileError, closest
 from revline.ingest.mapping import ColumnSpec, Mapping
 from revline.ingest.mapping_model import ROW_ID
 from revline.schema import Table
+from revline.settings import DATE_WINDOW, DateWindow
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Plan:
     id_columns: tuple[str, ...]
     pk_explicit: bool
     extra: tuple[str, ...]
+    window: DateWindow = field(default=DATE_WINDOW)
 
     @property
     def id_label(self) -> str:
@@ -87,12 +89,20 @@ def resolve(
     return Plan(
         table=table,
         mapping=mapping,
-        source=source or mapping.source or path.stem,
+        source=source or mapping.source or _mapping_name(mapping if given else None) or path.stem,
         columns=columns,
         id_columns=ids,
         pk_explicit=pk_spec is not None,
         extra=extra,
     )
+
+
+def _mapping_name(mapping: Mapping | None) -> str | None:
+    """A mapping file's name without extension: the default source of the files it maps, so a
+    renamed export of the same system updates its rows instead of conflicting with them."""
+    if mapping is None or not mapping.path:
+        return None
+    return Path(mapping.path).stem
 
 
 def _missing_columns(

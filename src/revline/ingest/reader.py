@@ -8,6 +8,9 @@ problem and the fix, before anything touches the warehouse.
 
 from __future__ import annotations
 
+import errno
+import io
+import stat
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,15 +22,15 @@ from revline.ingest.csv_problems import csv_structure_problem, encoding_problem
 from revline.ingest.formats import FORMATS, SourceFormat
 from revline.ingest.mapping import CsvOptions
 
+#: Headers starting with this are revline's own working columns (e.g. ``_revline_row``).
+RESERVED_PREFIX = "_revline_"
 #: Characters that, found in a lone header, mean the file uses another delimiter.
 DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "pipe", ",": "comma"}
 
 
 def read_source(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
     """The file's rows as an Arrow table with one text column per source column."""
-    if not path.is_file():
-        hint = "Check the path; relative paths are resolved from the current folder."
-        raise SourceFileError(str(path), "file not found.", hint=hint)
+    _check_regular_file(path)
     if path.stat().st_size == 0:
         raise SourceFileError(
             str(path), "the file is empty (0 bytes).", hint="Export the data again."
@@ -35,6 +38,41 @@ def read_source(path: Path, fmt: str, options: CsvOptions) -> pa.Table:
     table = FORMATS.get(fmt).read(path, options)
     _check_headers(path, table, options)
     return table
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse anything but a readable regular file, saying what it is instead (never opening a
+    named pipe or a device, which could block or never end)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        hint = "Check the path; relative paths are resolved from the current folder."
+        raise SourceFileError(str(path), "file not found.", hint=hint) from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise SourceFileError(
+                str(path),
+                "is a symbolic link loop (the link points, directly or not, to itself).",
+                hint="Point the link at the real file, or give the real file's path.",
+            ) from None
+        raise SourceFileError(
+            str(path), f"cannot be read: {err.strerror}.", hint="Check the path and permissions."
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SourceFileError(
+            str(path),
+            "is a directory, not a file.",
+            hint="Give the path of one CSV or Parquet file inside it; import each file in turn.",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        what = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a device"
+        if stat.S_ISSOCK(info.st_mode):
+            what = "a socket"
+        raise SourceFileError(
+            str(path),
+            f"is not a regular file ({what}); revline imports files it can read to the end.",
+            hint="Save the data to a file first and import that file.",
+        )
 
 
 def read_csv(path: Path, options: CsvOptions) -> pa.Table:
@@ -55,7 +93,14 @@ def read_csv(path: Path, options: CsvOptions) -> pa.Table:
         quoted_strings_can_be_null=True,
     )
     try:
-        table = pacsv.read_csv(path, read, parse, convert)
+        try:
+            table = pacsv.read_csv(_source(path, options.encoding), read, parse, convert)
+        except pa.ArrowInvalid as err:
+            if "straddl" not in str(err):
+                raise
+            # a row longer than the block (a field of tens of MB): read again with larger blocks
+            read.block_size = HEADER_BLOCKS[-1]
+            table = pacsv.read_csv(_source(path, options.encoding), read, parse, convert)
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise _diagnose(path, options, str(err)) from None
     if not options.header:
@@ -64,24 +109,49 @@ def read_csv(path: Path, options: CsvOptions) -> pa.Table:
     return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
 
 
+#: Block sizes tried in turn to read the header and first row: a first row longer than a block
+#: (a 5,000-column header, a 140 KB field) is read again with a larger block.
+HEADER_BLOCKS = (1 << 16, 16 << 20, 256 << 20)
+
+
+def _source(path: Path, encoding: str) -> Path | io.BytesIO:
+    """The file, or its bytes with a final newline when it is a single line without one (a
+    header-only export), which pyarrow would otherwise call empty."""
+    newline = "\n".encode(encoding, errors="replace")
+    if newline != b"\n":  # UTF-16 and the like: leave the file as it is
+        return path
+    seen = bytearray()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 16):
+            if b"\n" in chunk or b"\r" in chunk or len(seen) > HEADER_BLOCKS[1]:
+                return path
+            seen += chunk
+    return io.BytesIO(bytes(seen) + b"\n")
+
+
 def _header(path: Path, options: CsvOptions) -> list[str]:
     """The header names (or generated ones), read with the same options as the data."""
-    try:
-        head = pacsv.open_csv(
-            path,
-            pacsv.ReadOptions(
-                encoding=options.encoding,
-                autogenerate_column_names=not options.header,
-                block_size=1 << 16,
-            ),
-            pacsv.ParseOptions(
-                delimiter=options.delimiter, quote_char=options.quote, newlines_in_values=True
-            ),
-            pacsv.ConvertOptions(column_types={}, strings_can_be_null=True),
-        )
-        return list(head.schema.names)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as err:
-        raise _diagnose(path, options, str(err)) from None
+    size = path.stat().st_size
+    for block in HEADER_BLOCKS:
+        try:
+            head = pacsv.open_csv(
+                _source(path, options.encoding),
+                pacsv.ReadOptions(
+                    encoding=options.encoding,
+                    autogenerate_column_names=not options.header,
+                    block_size=block,
+                ),
+                pacsv.ParseOptions(
+                    delimiter=options.delimiter, quote_char=options.quote, newlines_in_values=True
+                ),
+                pacsv.ConvertOptions(column_types={}, strings_can_be_null=True),
+            )
+            return list(head.schema.names)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+            if isinstance(err, pa.ArrowInvalid) and block < size and block != HEADER_BLOCKS[-1]:
+                continue  # the first row may just be longer than the block
+            raise _diagnose(path, options, str(err)) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _diagnose(path: Path, options: CsvOptions, arrow_message: str) -> SourceFileError:
@@ -118,6 +188,14 @@ def read_parquet(path: Path, options: CsvOptions | None = None) -> pa.Table:
 
 def _check_headers(path: Path, table: pa.Table, options: CsvOptions) -> None:
     names = table.column_names
+    for name in names:
+        if name.startswith(RESERVED_PREFIX):
+            raise SourceFileError(
+                str(path),
+                f"the header {name!r} is reserved: names starting with {RESERVED_PREFIX!r} are "
+                "revline's own working columns.",
+                hint="Rename that column in the file (or drop it) and import again.",
+            )
     if len(names) == 1:
         lone = names[0]
         for char, name in DELIMITER_NAMES.items():

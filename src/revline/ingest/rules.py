@@ -10,13 +10,22 @@ all come from :mod:`revline.schema`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlglot import exp
 
 from revline.errors import unknown
-from revline.ingest.expressions import ROW, SID, raw_ref, staged_columns, text_expr
+from revline.ingest.expressions import (
+    ROW,
+    SID,
+    bad_offset,
+    local_time_problems,
+    raw_ref,
+    staged_columns,
+    text_expr,
+)
 from revline.ingest.plan import Plan
-from revline.ingest.sql import case, col, concat, in_set, lit, quoted
+from revline.ingest.sql import case, cast, col, concat, fn, in_set, lit, quoted, strip
 from revline.schema import AnyOfCheck, Column, Kind, OrderCheck
 from revline.schema.enums import CURRENCIES
 
@@ -32,6 +41,9 @@ KIND_TEXT = {
     Kind.TIMESTAMP: "timestamp (ISO 8601, e.g. 2024-01-31 12:00:00 or 2024-01-31T12:00:00Z)",
     Kind.JSON: "JSON value",
 }
+#: Words and eras a date parser accepts that are not a business date: ``infinity``, ``epoch``
+#: (read as 1970-01-01), ``(BC)``. A cell matching this (case-insensitive) is ``date_special``.
+SPECIAL_DATE_RE = r"(?i).*(infinity|epoch|allballs|\bbc\b|\bad\b).*"
 #: How many distinct bad enum values get their own did-you-mean message.
 SUGGEST_LIMIT = 500
 
@@ -69,9 +81,7 @@ def column_rules(plan: Plan, staged: str, fetch: Fetch) -> list[exp.Select]:
         ok_map: exp.Expr = exp.true()
         if spec is not None and spec.values is not None and spec.unmapped == "error":
             keys = list(spec.values)
-            bad = exp.and_(
-                exp.Trim(this=raw).is_(exp.null()).not_(), in_set(exp.Trim(this=raw), keys).not_()
-            )
+            bad = exp.and_(strip(raw).is_(exp.null()).not_(), in_set(strip(raw), keys).not_())
             ok_map = bad.not_()
             msg = concat(f"{name}: ", quoted(raw), f" is not in the value map (maps: {keys})")
             out.append(problem(staged, bad, name, raw, "value_map", msg))
@@ -83,9 +93,87 @@ def column_rules(plan: Plan, staged: str, fetch: Fetch) -> list[exp.Select]:
             if spec is not None and spec.format:
                 what = f"{column.kind} in format {spec.format}"
             broken = exp.and_(text.is_(exp.null()).not_(), value.is_(exp.null()), ok_map)
+            if column.kind is Kind.TIMESTAMP:
+                own, reasons = _timestamp_rules(plan, column, staged, raw, text, broken)
+                out.extend(own)
+                broken = exp.and_(broken, *[exp.paren(r).not_() for r in reasons])
             msg = concat(f"{name}: ", quoted(raw), f" is not a valid {what}")
             out.append(problem(staged, broken, name, raw, "type", msg))
+        if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+            out.extend(_date_rules(plan, column, staged, raw, text, value))
         out.extend(_value_rules(column, staged, raw, value, ok_map, fetch))
+    return out
+
+
+def _timestamp_rules(
+    plan: Plan, column: Column, staged: str, raw: exp.Expr, text: exp.Expr, failed: exp.Expr
+) -> tuple[list[exp.Select], list[exp.Expr]]:
+    """``timestamp_offset`` (an offset past 14 hours or 59 minutes) and ``local_time`` (a wall
+    time the mapping's zone skips or repeats, refused unless ``local_times: shift``), and the
+    conditions they stand for (so the generic type rule leaves those rows to them)."""
+    name = column.name
+    spec = plan.columns.get(name)
+    fmt = spec.format if spec else None
+    out: list[exp.Select] = []
+    reasons: list[exp.Expr] = []
+    if not fmt:
+        msg = concat(
+            f"{name}: ",
+            quoted(raw),
+            " has a UTC offset outside -14:00 to +14:00 (or minutes past 59) "
+            "[rule timestamp_offset]",
+        )
+        offset = bad_offset(text)
+        reasons.append(offset)
+        out.append(problem(staged, exp.and_(failed, offset), name, raw, "timestamp_offset", msg))
+    tz = plan.mapping.timezone
+    nonexistent, ambiguous = local_time_problems(text, fmt, tz)
+    if tz != "UTC" and plan.mapping.local_times == "refuse":
+        fix = (
+            " [rule local_time]; give the time with its offset, or set `local_times: shift` "
+            "in the mapping to move it (forward by the gap; the first of two occurrences)"
+        )
+        where = exp.and_(failed, nonexistent)
+        msg = concat(f"{name}: ", quoted(raw), f" does not exist in {tz} (clocks skip it){fix}")
+        out.append(problem(staged, where, name, raw, "local_time", msg))
+        where = exp.and_(failed, ambiguous, exp.paren(nonexistent).not_())
+        msg = concat(f"{name}: ", quoted(raw), f" occurs twice in {tz} (clocks go back){fix}")
+        out.append(problem(staged, where, name, raw, "local_time", msg))
+        reasons += [nonexistent, ambiguous]
+    return out, reasons
+
+
+def _date_rules(
+    plan: Plan, column: Column, staged: str, raw: exp.Expr, text: exp.Expr, value: exp.Expr
+) -> list[exp.Select]:
+    """``date_special`` (a parser's special word or era) and ``date_window`` (outside the
+    configured :class:`~revline.settings.DateWindow`) for a parsed date or timestamp."""
+    name = column.name
+    window = plan.window
+    parsed = value.is_(exp.null()).not_()
+    special = exp.and_(parsed, fn("regexp_full_match", text, lit(SPECIAL_DATE_RE)))
+    msg = concat(
+        f"{name}: ", quoted(raw), " is a special date word or era, not a date [rule date_special]"
+    )
+    out = [problem(staged, special, name, raw, "date_special", msg)]
+    if column.kind is Kind.DATE:
+        low: exp.Expr = cast(lit(window.earliest.isoformat()), "DATE")
+        high: exp.Expr = cast(lit(window.latest.isoformat()), "DATE")
+        outside = exp.or_(value < low, value > high)
+    else:
+        low = cast(lit(f"{window.earliest.isoformat()} 00:00:00+00"), "TIMESTAMPTZ")
+        after = window.latest + timedelta(days=1)
+        high = cast(lit(f"{after.isoformat()} 00:00:00+00"), "TIMESTAMPTZ")
+        outside = exp.or_(value < low, value >= high)
+    broken = exp.and_(parsed, exp.paren(special, copy=False).not_(), exp.paren(outside))
+    msg = concat(
+        f"{name}: ",
+        quoted(raw),
+        f" is outside the accepted date window {window.earliest} to {window.latest} "
+        "[rule date_window]; a placeholder such as 9999-12-31 means empty, so leave the cell "
+        "empty (or widen the window if the date is real)",
+    )
+    out.append(problem(staged, broken, name, raw, "date_window", msg))
     return out
 
 

@@ -33,6 +33,17 @@ def fn(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
+#: What :func:`strip` removes around a cell: space, tab, line feed, carriage return, vertical
+#: tab, form feed and no-break space (docs/mappings.md, "Ids and whitespace").
+WHITESPACE = " \t\n\r\x0b\x0c\u00a0"
+
+
+def strip(value: exp.Expr) -> exp.Expr:
+    """The text without surrounding :data:`WHITESPACE` (DuckDB's one-argument trim removes
+    spaces only, so ``fz-1<TAB>`` would stay a different id from ``fz-1``)."""
+    return fn("trim", value, lit(WHITESPACE))
+
+
 def try_cast(value: exp.Expr, to: str | exp.DataType) -> exp.Expr:
     kind = to if isinstance(to, exp.DataType) else exp.DataType.build(to, dialect="duckdb")
     return exp.TryCast(this=value, to=kind)

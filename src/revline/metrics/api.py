@@ -135,21 +135,48 @@ def _compute(
     settings: MetricSettings,
     filters: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, pd.DataFrame]:
-    out: dict[str, pd.DataFrame] = {}
     with build_model(wh.ibis, settings) as model:
-        frames: dict[str, object] = {}  # built once per frame kind a metric asks for
-        as_of = model.settings.as_of
-        spans = expand_periods(period, model.first_idx, model.last_idx, as_of)
-        flags = {p.label: p.to_date for p in spans}
-        for name, metric in zip(names, metrics, strict=True):
-            if metric.frame not in frames:
-                frames[metric.frame] = _build(metric.frame, model, period, by, filters)
-            expr = evaluate(metric, frames[metric.frame], REGISTRY)
-            result: pd.DataFrame = wh.ibis.execute(expr)
-            result = result.reset_index(drop=True)
-            flag = [bool(flags.get(str(label), False)) for label in result["period"]]
-            result.insert(1, "to_date", pd.Series(flag, dtype=bool))
-            out[name] = result
+        return _over_model(metrics, names, model, period, by, filters)
+
+
+def compute_on_model(
+    names: Sequence[str],
+    model: MrrModel,
+    period: str | None = None,
+    by: str | None = None,
+    *,
+    filters: Mapping[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`compute_many` over an MRR model the caller built (on any backend, e.g. one that
+    shows the warehouse as known at a past date), as of the model's as-of date."""
+    metrics = [get_metric(name) for name in names]
+    for metric in metrics:
+        check_breakdown(metric, by)
+        check_filters(metric, filters)
+    return _over_model(metrics, names, model, period, by, tuple((filters or {}).items()))
+
+
+def _over_model(
+    metrics: list[Metric],
+    names: Sequence[str],
+    model: MrrModel,
+    period: str | None,
+    by: str | None,
+    filters: tuple[tuple[str, str], ...],
+) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    frames: dict[str, object] = {}  # built once per frame kind a metric asks for
+    spans = expand_periods(period, model.first_idx, model.last_idx, model.settings.as_of)
+    flags = {p.label: p.to_date for p in spans}
+    for name, metric in zip(names, metrics, strict=True):
+        if metric.frame not in frames:
+            frames[metric.frame] = _build(metric.frame, model, period, by, filters)
+        expr = evaluate(metric, frames[metric.frame], REGISTRY)
+        result: pd.DataFrame = model.backend.execute(expr)
+        result = result.reset_index(drop=True)
+        flag = [bool(flags.get(str(label), False)) for label in result["period"]]
+        result.insert(1, "to_date", pd.Series(flag, dtype=bool))
+        out[name] = result
     return out
 
 

@@ -18,6 +18,7 @@ from revline.metrics import (
     acquisition,
     cohorts,
     contracts,
+    conversion,
     efficiency,
     lifetime,
     lifetime_sbg,
@@ -57,6 +58,7 @@ ALL_METRICS: tuple[Metric, ...] = (
     *efficiency.METRICS,
     *sales_catalogue.METRICS,
     *acquisition.METRICS,
+    *conversion.METRICS,
 )
 register(ALL_METRICS)
 #: The breakdowns each frame can compute.

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from revline.metrics import acquisition, efficiency, sales_catalogue
+from revline.metrics import acquisition, conversion, efficiency, sales_catalogue
 from revline.metrics.core import Metric
 from revline.org import load_org
 
@@ -93,12 +93,14 @@ def blocks(registry: dict[str, Metric]) -> dict[str, Callable[[], str]]:
     """Block name -> its generated text."""
     gtm_families = {m.name for m in (*efficiency.METRICS, *acquisition.METRICS)}
     sales = {m.name for m in sales_catalogue.METRICS}
+    funnel = {m.name for m in conversion.METRICS}
     values = list(registry.values())
     return {
         "mrr-metrics": lambda: metric_table(m for m in values if m.frame == "mrr"),
         "gtm-metrics": lambda: metric_table(m for m in values if m.frame == "gtm"),
         "efficiency-formulas": lambda: formula_table(m for m in values if m.name in gtm_families),
         "sales-formulas": lambda: formula_table(m for m in values if m.name in sales),
+        "funnel-formulas": lambda: formula_table(m for m in values if m.name in funnel),
         "benchmarks": lambda: benchmark_table(values),
     }
 

@@ -71,6 +71,14 @@ def _new_arr(frame: GtmFrame) -> ir.Table:
     return _filled(frame, a.select("period", *frame.by_cols, value=_money(a.new_mrr * 12)))
 
 
+def _new_arr_per_customer(frame: GtmFrame) -> ir.Table:
+    arr = read_input(frame, "new_arr")
+    customers = read_input(frame, "new_customers").rename(customers="value")
+    j = arr.inner_join(customers, ["period", *frame.by_cols])
+    value = _money(_ratio(j.value.cast("float64"), j.customers))
+    return _filled(frame, j.select("period", *frame.by_cols, value=value))
+
+
 def _cac(frame: GtmFrame) -> ir.Table:
     a = allocated_cost(frame, SPLITS)
     value = _money(_ratio(a.cost, a.customers))
@@ -210,6 +218,16 @@ METRICS = (
         "new_mrr x 12",
         "currency",
         _new_arr,
+        owner="sales",
+    ),
+    _declare(
+        "new_arr_per_customer",
+        Ratio("new_arr", "new_customers"),
+        "Average new ARR a new customer brings: new ARR over the customers paying for the "
+        "first time in the period.",
+        "new_arr / new_customers",
+        "currency",
+        _new_arr_per_customer,
         owner="sales",
     ),
     _declare(

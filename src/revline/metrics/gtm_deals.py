@@ -42,6 +42,8 @@ def _group(by: str, opps: ir.Table) -> ir.Value:
         return label(opps.lead_source)
     if by == "deal_size":
         return _band(opps.amount.coalesce(0))
+    if by == "deal_type":
+        return label(opps.opportunity_type)
     if by == "partner":
         partnered = (opps.lead_source == "partner") | opps.partner_id.notnull()
         return ibis.ifelse(partnered.fill_null(False), "partner", "direct")

@@ -10,7 +10,8 @@ channel of an account's earliest lead, see :mod:`revline.metrics.channel`; for a
 lead's channel), plus ``owner``, ``manager``
 and ``team`` (the opportunity owner, the owner's manager and team), ``competitor``, ``source``
 (``lead_source``), ``product``, ``deal_size`` (a band of the amount) and ``partner``
-(``partner`` when the deal was partner-sourced or has a partner, else ``direct``); spend CAC
+(``partner`` when the deal was partner-sourced or has a partner, else ``direct``) and
+``deal_type`` (the opportunity's type: ``new``, ``expansion``, ...); spend CAC
 also takes ``campaign`` and ``country``.
 
 **Currencies.** :meth:`GtmFrame.table` gives the money tables (:data:`MONEY_TABLES`) with their
@@ -59,6 +60,7 @@ OPPORTUNITY_BREAKDOWNS = (
     "product",
     "deal_size",
     "partner",
+    "deal_type",
 )
 GTM_BREAKDOWNS = tuple(
     dict.fromkeys((*BREAKDOWNS, "channel", *OPPORTUNITY_BREAKDOWNS, "campaign", "country"))

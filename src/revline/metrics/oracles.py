@@ -53,7 +53,7 @@ ORACLES: dict[str, str] = {
     "ltv_sbg": _COHORTS + "test_ltv_from_the_sbg_model",
     "tcv": _COHORTS + "test_tcv_from_committed_terms",
     **dict.fromkeys(
-        ("sm_spend", "new_customers", "new_arr", "cac"),
+        ("sm_spend", "new_customers", "new_arr", "new_arr_per_customer", "cac"),
         _EFFICIENCY + "test_sm_spend_new_customers_and_cac",
     ),
     "gross_margin": _EFFICIENCY + "test_gross_margin",
@@ -90,6 +90,21 @@ ORACLES: dict[str, str] = {
         _SALES + "test_pipeline_created_per_marketing_dollar_and_sdr",
     ),
     "spend_cac": "tests/test_real_8fit.py::test_spend_cac_by_channel_matches_pandas",
+    **dict.fromkeys(
+        (
+            "lead_to_mql_rate",
+            "mql_to_sal_rate",
+            "sal_to_sql_rate",
+            "sql_to_opportunity_rate",
+            "opportunity_to_closed_won_rate",
+            "closed_won_to_onboarded_rate",
+            "onboarded_to_renewed_rate",
+            "onboarded_to_expanded_rate",
+            "sal_to_closed_won_rate",
+            "sql_to_closed_won_rate",
+        ),
+        "tests/test_conversion_metrics.py::test_funnel_conversions_of_the_quarter",
+    ),
 }
 
 

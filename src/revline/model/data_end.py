@@ -24,12 +24,15 @@ subscription would be carried flat for the months past the data, with no churn r
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from revline.errors import RevlineError
 from revline.model.periods import month_index, month_start
+from revline.settings import DATE_WINDOW
 
 #: Monthly facts (a row stands for its whole month) and dated facts (a row stands for its day).
 _MONTHLY = (("financials", "month"), ("expenses", "month"))
@@ -55,16 +58,44 @@ class NoDataError(RevlineError):
     """The warehouse has none of the facts a computation is dated by."""
 
 
+def in_window(value: ir.Value) -> ir.BooleanValue:
+    """True where a date or timestamp lies inside the :data:`~revline.settings.DATE_WINDOW`.
+
+    The importer quarantines dates outside it, but a warehouse written by an older version or
+    by hand may hold ``9999-12-31``, ``infinity`` or ``0001-01-01``: such a value must not date
+    the data or start a month range (it would overflow every date computed from it, or span
+    thousands of months); ``revline check`` reports it.
+    """
+    if value.type().is_timestamp():
+        low: ir.Value = ibis.timestamp(f"{DATE_WINDOW.earliest.isoformat()} 00:00:00")
+        high: ir.Value = ibis.timestamp(f"{DATE_WINDOW.latest.isoformat()} 23:59:59")
+    else:
+        low, high = ibis.date(DATE_WINDOW.earliest), ibis.date(DATE_WINDOW.latest)
+    return (value >= low) & (value <= high)
+
+
+def _in_window(backend: ibis.BaseBackend, table: str, column: str) -> ir.Column:
+    """The column's values inside the date window (:func:`in_window`)."""
+    rows = backend.table(table)
+    return rows.filter(in_window(rows[column]))[column]
+
+
+def _day(value: Any) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
 def _latest(backend: ibis.BaseBackend, columns: tuple[tuple[str, str], ...]) -> dict[str, date]:
-    """The latest day of each ``(table, column)`` that has one, keyed ``table.column``."""
+    """The latest day in the date window of each ``(table, column)`` that has one."""
     present = set(backend.list_tables())
     out: dict[str, date] = {}
     for table, column in columns:
         if table not in present:
             continue
-        value = backend.execute(backend.table(table)[column].max())
-        if value is not None and not pd.isna(value):
-            out[f"{table}.{column}"] = pd.Timestamp(value).date()
+        day = _day(backend.execute(_in_window(backend, table, column).max()))
+        if day is not None:
+            out[f"{table}.{column}"] = day
     return out
 
 
@@ -106,8 +137,7 @@ def sales_bounds(backend: ibis.BaseBackend) -> tuple[date, date]:
     present = set(backend.list_tables())
     first = None
     if "opportunities" in present:
-        value = backend.execute(backend.table("opportunities").created_at.min())
-        first = None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+        first = _day(backend.execute(_in_window(backend, "opportunities", "created_at").min()))
     if first is None:
         raise NoDataError(
             "The warehouse has no opportunities with a creation date to backtest on.",

@@ -23,6 +23,7 @@ won through another journey is not credited with that account's onboarding.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -32,6 +33,12 @@ from revline.model.stages import RANK, STAGES, column
 from revline.warehouse import Warehouse
 
 _TS = dt.Timestamp(timezone="UTC")
+
+
+class Tables(Protocol):
+    """Where journeys read the canonical tables from: a :class:`Warehouse`, or a metric frame."""
+
+    def table(self, name: str) -> ir.Table: ...
 
 
 def _first(table: ir.Table, key: str, order: list[str]) -> ir.Table:
@@ -57,7 +64,7 @@ def _nullable(table: ir.Table) -> ir.Table:
     return table.cast({name: schema[name].copy(nullable=True) for name in schema.names})
 
 
-def _opportunity_side(wh: Warehouse) -> ir.Table:
+def _opportunity_side(wh: Tables) -> ir.Table:
     opps = wh.table("opportunities")
     new = opps.filter(opps.opportunity_type == "new")
     won = new.is_closed & new.is_won
@@ -76,7 +83,7 @@ def _opportunity_side(wh: Warehouse) -> ir.Table:
     )
 
 
-def _lead_side(wh: Warehouse, opp: ir.Table) -> ir.Table:
+def _lead_side(wh: Tables, opp: ir.Table) -> ir.Table:
     leads = wh.table("leads")
     link = _first(opp, "o_lead", ["o_created", "o_id"]).select(
         link_lead=ibis._.o_lead, link_opp=ibis._.o_id
@@ -103,7 +110,7 @@ def _lead_side(wh: Warehouse, opp: ir.Table) -> ir.Table:
     ).pipe(_seal)
 
 
-def _deals(wh: Warehouse) -> ir.Table:
+def _deals(wh: Tables) -> ir.Table:
     """Lead journeys joined to their deal, plus deals no lead led to."""
     opp = _opportunity_side(wh)
     lead = _lead_side(wh, opp)
@@ -121,7 +128,7 @@ def _deals(wh: Warehouse) -> ir.Table:
     return _nullable(with_lead.select(*names)).union(_nullable(orphan_rows.select(*names)))
 
 
-def journeys(wh: Warehouse) -> ir.Table:
+def journeys(wh: Tables) -> ir.Table:
     """One row per journey: ids, breakdown dimensions, deal value and every stage time.
 
     Columns: ``journey_id``, ``lead_id``, ``account_id``, ``opportunity_id``, ``segment``,
@@ -204,7 +211,7 @@ def journeys(wh: Warehouse) -> ir.Table:
     )
 
 
-def _account_outcomes(wh: Warehouse) -> ir.Table:
+def _account_outcomes(wh: Tables) -> ir.Table:
     """Per account: first won renewal, first won expansion, first churn (and its reason)."""
     opps = wh.table("opportunities")
     won = opps.filter(opps.is_won & opps.is_closed & opps.account_id.notnull())

@@ -30,7 +30,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from revline.model.data_end import data_end
+from revline.model.data_end import data_end, in_window
 from revline.model.dunning import delinquent_months
 from revline.model.engine import check_engine, drop, store
 from revline.model.money import cents, check_rates, rates, times, union_all
@@ -154,12 +154,13 @@ class MrrModel:
 
 
 def _first_index(backend: ibis.BaseBackend, fallback: int) -> int:
-    """The month of the earliest subscription start or usage invoice (``fallback`` if none)."""
+    """The month of the earliest subscription start or usage invoice (``fallback`` if none),
+    ignoring dates outside the date window (a start in year 1 would make 24,000 months)."""
     subs = backend.table("subscriptions")
     invoices = backend.table("invoices")
     usage = invoices.filter(invoices.usage_amount > 0)
     starts = union_all(subs.select(at=subs.start_at), usage.select(at=usage.issued_at))
-    first = backend.execute(starts.at.min())
+    first = backend.execute(starts.filter(in_window(starts.at)).at.min())
     if first is None or pd.isna(first):
         return fallback
     return month_index(pd.Timestamp(first).date())

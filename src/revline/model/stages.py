@@ -78,3 +78,14 @@ def later_stages(stage: str) -> tuple[str, ...]:
     if stage in OUTCOMES:
         return (stage,)
     return (*CHAIN[CHAIN.index(stage) :], "renewed", "expanded")
+
+
+def owner_column(stage: str) -> str:
+    """The journey column holding the rep who owns a journey at ``stage``: the lead's owner
+    (SDR) up to ``sql``, the opportunity's owner (AE) at ``opportunity`` and ``closed_won``, the
+    customer success manager from ``onboarded``."""
+    if RANK[check_stage(stage)] <= RANK["sql"]:
+        return "lead_owner_id"
+    if RANK[stage] <= RANK["closed_won"]:
+        return "opportunity_owner_id"
+    return "csm_owner_id"

@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 
 from revline.quality.findings import Context, Finding, example_list, ids_of, noun, verb
 from revline.schema import TABLES, Kind, OrderCheck, Table
+from revline.settings import DATE_WINDOW
 
 #: Dates that may lie after the moment the row was written: plans, terms and expectations.
 #: Every other date or timestamp records something that has happened.
@@ -116,7 +117,13 @@ def _scan(ctx: Context, rule: Rule, skip: frozenset[tuple[str, str]]) -> list[tu
 
 
 def _findings(
-    ctx: Context, check: str, rule: Rule, skip: frozenset[tuple[str, str]], problem: str, why: str
+    ctx: Context,
+    check: str,
+    rule: Rule,
+    skip: frozenset[tuple[str, str]],
+    problem: str,
+    why: str,
+    severity: str = "warning",
 ) -> list[Finding]:
     out = []
     for name, column in _scan(ctx, rule, skip):
@@ -127,7 +134,7 @@ def _findings(
             f"{noun(name, count)} {verb(count, 'has', 'have')} a {column} {problem}: "
             f"{example_list(count, examples)}; {why}"
         )
-        out.append(Finding(check, (name,), "warning", count, examples, message, columns=(column,)))
+        out.append(Finding(check, (name,), severity, count, examples, message, columns=(column,)))
     return out
 
 
@@ -168,4 +175,33 @@ def ancient_dates(ctx: Context) -> list[Finding]:
         HISTORICAL,
         f"before {EARLIEST}",
         "such dates are usually a default or a typo and stretch every time series built on them.",
+    )
+
+
+def _outside_window(rows: ibis.Table, table: Table, column: str) -> ir.BooleanValue:
+    value = rows[column]
+    if table.column(column).kind is Kind.TIMESTAMP:
+        low: ir.Value = ibis.timestamp(f"{DATE_WINDOW.earliest.isoformat()} 00:00:00")
+        high: ir.Value = ibis.timestamp(f"{DATE_WINDOW.latest.isoformat()} 23:59:59.999999")
+    else:
+        low, high = ibis.date(DATE_WINDOW.earliest), ibis.date(DATE_WINDOW.latest)
+    return value.notnull() & ((value < low) | (value > high))
+
+
+def dates_outside_window(ctx: Context) -> list[Finding]:
+    """Dates outside the importer's window (:data:`~revline.settings.DATE_WINDOW`), such as
+    ``9999-12-31`` or ``infinity``, written by an older version or by hand.
+
+    The importer quarantines them; analyses ignore them when dating the data. Every table and
+    column is scanned, plans included.
+    """
+    return _findings(
+        ctx,
+        "dates_outside_window",
+        _outside_window,
+        frozenset(),
+        f"outside the date window {DATE_WINDOW.earliest} to {DATE_WINDOW.latest}",
+        "the importer refuses such dates and analyses ignore them when dating the data; "
+        "fix or empty them at the source and re-import.",
+        severity="error",
     )

@@ -26,6 +26,7 @@ CHECKS.register("likely_duplicates", integrity.likely_duplicates)
 CHECKS.register("date_order", dates.date_order)
 CHECKS.register("future_dates", dates.future_dates)
 CHECKS.register("dates_before_1990", dates.ancient_dates)
+CHECKS.register("dates_outside_window", dates.dates_outside_window)
 # billing consistency
 CHECKS.register("overlapping_subscriptions", billing.overlapping_subscriptions)
 CHECKS.register("usage_outside_subscription", billing.usage_outside_subscription)

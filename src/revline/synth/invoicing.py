@@ -39,8 +39,12 @@ def usage(
     first_usage: int,
     first_sub: int,
     loaded_at: int,
-) -> tuple[pa.Table, np.ndarray]:
-    """Daily usage rows and the customer x month total of units used."""
+    rows: bool = True,
+) -> tuple[pa.Table | None, np.ndarray]:
+    """Daily usage rows and the customer x month total of units used.
+
+    ``rows=False`` makes the same draws and returns the totals only (no table).
+    """
     cu, m = np.nonzero(life.active)
     cell = seg.cell[cu, m]
     d0 = np.maximum(cal.starts[m], seg.start[cell]) // DAY
@@ -62,6 +66,8 @@ def usage(
     qty = np.where(api, rng.poisson(lam_api), rng.poisson(lam_users) + 1)
     totals = np.zeros(life.active.shape, np.int64)
     np.add.at(totals, (r_cu, m[row]), qty)
+    if not rows:
+        return None, totals
     table = c.frame(
         "usage",
         loaded_at,

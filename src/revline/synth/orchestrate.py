@@ -1,4 +1,14 @@
-"""Orchestration: write the whole synthetic company into a warehouse, in one transaction.
+"""Orchestration: write the synthetic company into a warehouse, all or nothing.
+
+:func:`build` writes a company into a warehouse file: into a fresh partial file next to it,
+committed chunk by chunk (so memory does not grow with the company), then renamed over the
+target; a killed run leaves the target as it was and a ``.partial`` file behind. A target that
+holds rows other than the synthetic company's is written in place in one transaction instead.
+:func:`generate` writes into an open warehouse, in one transaction unless told otherwise.
+
+A scope (:data:`SCOPES`) leaves out tables: ``revenue`` writes what revline's revenue, retention,
+efficiency and sales metrics read, without the high-volume behavioural tables. The draws are the
+same in every scope, so the tables a scope writes are identical to the full company's.
 
 Order: clear earlier synthetic rows, write the company-wide tables (staff, partners, plans,
 campaigns), then accounts in chunks (each chunk's leads, deals, customers and their lifecycle,
@@ -9,10 +19,16 @@ order, so a seed and a configuration give byte-identical tables.
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +36,9 @@ import pyarrow as pa
 from sqlglot import exp
 
 from revline.ddl import to_sql
+from revline.errors import ConfigError, unknown
 from revline.schema import TABLES
+from revline.schema.core import Table
 from revline.synth import accounts as accounts_mod
 from revline.synth import (
     billing,
@@ -38,8 +56,27 @@ from revline.synth import (
 from revline.synth import columns as c
 from revline.synth.config import DAY, Calendar, SynthConfig
 from revline.synth.deals import from_lifecycle, new_business
-from revline.synth.lifecycle import Customers, simulate
-from revline.warehouse import Warehouse
+from revline.synth.lifecycle import Customers, Lifecycle, simulate
+from revline.warehouse import SYSTEM_TABLES, Warehouse
+
+#: Tables each scope leaves out. ``revenue`` keeps every table a metric reads (billing: accounts,
+#: plans, subscriptions, invoices, FX; sales: leads, opportunities and their history, quotas,
+#: targets; finance: expenses, financials, marketing spend; people, onboarding and churn events)
+#: and drops daily usage, marketing touches, support tickets, health notes, payments and the
+#: per-account-month truth: most of the rows of a full company.
+SCOPES: dict[str, frozenset[str]] = {
+    "full": frozenset(),
+    "revenue": frozenset(
+        {"usage", "touches", "tickets", "health_notes", "payments", "truth_account_month"}
+    ),
+}
+
+
+def check_scope(scope: str) -> frozenset[str]:
+    """The tables ``scope`` leaves out; an unknown scope is a clear error."""
+    if scope not in SCOPES:
+        raise ConfigError(unknown("synth scope", scope, SCOPES))
+    return SCOPES[scope]
 
 
 @dataclass(frozen=True)
@@ -62,11 +99,70 @@ class SynthResult:
     subscribed: int = 0
 
 
+class _Writer:
+    """Appends and commits on one background thread, in order, while numpy draws the next chunk.
+
+    DuckDB releases the GIL while it inserts, so generation and writing overlap on two cores.
+    The main thread does not touch the connection between :meth:`start` and :meth:`sync`. A
+    failed write is raised on the main thread at the next call; after an error on either side
+    the queued writes are dropped, so the caller's rollback sees an idle connection.
+    """
+
+    def __init__(self, wh: Warehouse) -> None:
+        self.wh = wh
+        self.ops: queue.Queue[tuple[str, str, pa.Table | None, Table | None] | None] = queue.Queue(
+            maxsize=8
+        )
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._loop, name="synth-writer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while (op := self.ops.get()) is not None:
+            if self.error is not None or self.cancelled:
+                continue
+            kind, name, data, declared = op
+            try:
+                if kind == "append" and data is not None:
+                    self.wh.append(name, data, declared)
+                elif kind == "commit":
+                    self.wh.con.execute("COMMIT")
+                    self.wh.con.execute("BEGIN TRANSACTION")
+            except BaseException as err:  # raised on the main thread
+                self.error = err
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def append(self, name: str, data: pa.Table, declared: Table | None = None) -> None:
+        self._check()
+        self.ops.put(("append", name, data, declared))
+
+    def commit(self) -> None:
+        self._check()
+        self.ops.put(("commit", "", None, None))
+
+    def close(self, failed: bool) -> None:
+        """Wait for the queued writes (dropped if ``failed``); raise a write's error."""
+        self.cancelled = failed
+        self.ops.put(None)
+        self.thread.join()
+        if not failed:
+            self._check()
+
+
 class _Run:
     """The state of one run: warehouse, generator, calendar, id counters and monthly totals."""
 
-    def __init__(self, wh: Warehouse, config: SynthConfig, seed: int) -> None:
+    def __init__(
+        self, wh: Warehouse, config: SynthConfig, seed: int, left_out: frozenset[str], atomic: bool
+    ) -> None:
         self.wh = wh
+        self.writer: _Writer | None = None
+        self.left_out = left_out
+        self.atomic = atomic
         self.config = config
         self.rng = np.random.default_rng(seed)
         self.cal = Calendar.of(config)
@@ -75,20 +171,128 @@ class _Run:
         self.rows: Counter[str] = Counter()
         self.totals = finance.Totals(config.months)
 
-    def put(self, name: str, data: pa.Table) -> None:
-        self.rows[name] += self.wh.append(name, data)
+    def writes(self, name: str) -> bool:
+        return name not in self.left_out
+
+    def put(self, name: str, data: pa.Table | None, declared: Table | None = None) -> None:
+        """Queue ``data`` for table ``name``; its rows count at once (they number the ids)."""
+        if data is None or not self.writes(name) or not data.num_rows:
+            return
+        if self.writer is None:
+            self.wh.append(name, data, declared)
+        else:
+            self.writer.append(name, data, declared)
+        self.rows[name] += data.num_rows
 
     def put_truth(self, name: str, columns: dict[str, Any]) -> None:
-        self.rows[name] += truth.append(self.wh, name, columns)
+        if self.writes(name):
+            self.put(name, truth.frame(name, columns), truth.TRUTH_TABLES[name])
+
+    def commit(self) -> None:
+        """End a chunk: commit it and open the next transaction, unless the run is atomic."""
+        if not self.atomic and self.writer is not None:
+            self.writer.commit()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Write on a background thread inside the block; every write is done at its end."""
+        self.writer = _Writer(self.wh)
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            writer, self.writer = self.writer, None
+            writer.close(failed)
+
+
+def build(
+    path: str | Path,
+    accounts: int,
+    months: int,
+    seed: int,
+    config: SynthConfig | None = None,
+    scope: str = "full",
+) -> SynthResult:
+    """Replace the synthetic company in the warehouse file ``path`` (created if missing).
+
+    A missing target, or one holding only an earlier synthetic company, is replaced by a fresh
+    warehouse written to ``PATH.partial`` chunk by chunk and renamed over it at the end (memory
+    stays bounded with the company's size; a killed run leaves the target untouched). A target
+    with other rows (imports, a foreign DuckDB file) is written in place in one transaction.
+    """
+    check_scope(scope)
+    target = Path(path)
+    if target.exists() and not _only_synthetic(target):
+        with Warehouse.create(target) as wh:
+            return generate(wh, accounts, months, seed, config, scope)
+    partial = target.with_name(target.name + ".partial")
+    wal = target.with_name(target.name + ".wal")
+    _remove(partial, partial.with_name(partial.name + ".wal"))
+    try:
+        with Warehouse.create(partial) as wh:
+            # Committed blocks (rows, indexes) can be evicted: cap DuckDB's buffers (numpy and
+            # Arrow come on top), or it keeps the tables' indexes loaded as the company grows.
+            wh.con.execute("SET memory_limit = '2GB'")
+            result = generate(wh, accounts, months, seed, config, scope, atomic=False)
+            wh.con.execute("CHECKPOINT")
+    except BaseException:
+        _remove(partial, partial.with_name(partial.name + ".wal"))
+        raise
+    _remove(wal)  # a target closed cleanly has none; a stale one must not replay on the new file
+    os.replace(partial, target)
+    return result
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def _only_synthetic(path: Path) -> bool:
+    """Whether ``path`` is a revline warehouse holding no rows but the synthetic company's."""
+    import duckdb
+
+    from revline.errors import WarehouseError
+
+    try:
+        wh = Warehouse.open(path, read_only=True)
+    except (WarehouseError, duckdb.Error):
+        return False
+    with wh:
+        known = {*TABLES, *SYSTEM_TABLES, *truth.TRUTH_TABLES}
+        if set(wh.list_tables()) - known:
+            return False
+        if any(wh.count(name) for name in SYSTEM_TABLES if name != "revline_meta"):
+            return False
+        table_names = [name for name in TABLES if name in wh.list_tables()]
+        for name in table_names:
+            t = wh.table(name)
+            if wh.ibis.execute(t.filter(t.source != "synth").count()):
+                return False
+    return True
 
 
 def generate(
-    wh: Warehouse, accounts: int, months: int, seed: int, config: SynthConfig | None = None
+    wh: Warehouse,
+    accounts: int,
+    months: int,
+    seed: int,
+    config: SynthConfig | None = None,
+    scope: str = "full",
+    atomic: bool = True,
 ) -> SynthResult:
-    """Replace the synthetic company in ``wh`` with a fresh one of ``accounts`` x ``months``."""
+    """Replace the synthetic company in ``wh`` with a fresh one of ``accounts`` x ``months``.
+
+    ``scope`` names the tables written (:data:`SCOPES`). ``atomic``: one transaction (the
+    default); otherwise each chunk of accounts is committed, which keeps memory bounded but
+    leaves a partial company if the run stops (:func:`build` writes such runs to a file it
+    renames only at the end).
+    """
     started = time.perf_counter()
+    left_out = check_scope(scope)
     cfg = replace(config or SynthConfig(), accounts=accounts, months=months)
-    run = _Run(wh, cfg, seed)
+    run = _Run(wh, cfg, seed, left_out, atomic)
     rng, cal, at = run.rng, run.cal, run.loaded_at
     with wh.transaction():
         _clear(wh)
@@ -99,9 +303,11 @@ def generate(
         run.put("partners", people.partners(rng, cfg, staff, at))
         run.put("plans", billing.plans_frame(at))
         run.put("campaigns", marketing.campaigns(rng, cal, staff, at))
-        for first in range(0, cfg.accounts, cfg.chunk_size):
-            _chunk(run, staff, fx[:, lead:], first, min(cfg.chunk_size, cfg.accounts - first))
-        _opening(run, staff, fx)
+        with run.writing():
+            for first in range(0, cfg.accounts, cfg.chunk_size):
+                _chunk(run, staff, fx[:, lead:], first, min(cfg.chunk_size, cfg.accounts - first))
+                run.commit()
+            _opening(run, staff, fx)
         spend_table, spend = marketing.spend(rng, cal, run.totals.leads, at)
         run.put("marketing_spend", spend_table)
         run.put("acquisitions", marketing.acquisitions(wh, at))
@@ -276,6 +482,7 @@ def _opening(run: _Run, staff: people.Staff, fx: np.ndarray) -> None:
         )
         lead = full.months - cal.months
         _book(run, full, lead, fx, acc, cust, p, fx_usd[keep])
+        run.commit()
 
 
 def _book(
@@ -305,7 +512,7 @@ def _book(
         billing.subscriptions_frame(rng, cust, acc.index, p, currency, segs, life, sub0, at),
     )
     usage_table, used = invoicing.usage(
-        rng, cal, cust, acc.index, p, segs, shown, ids["usage"], sub0, at
+        rng, cal, cust, acc.index, p, segs, shown, ids["usage"], sub0, at, run.writes("usage")
     )
     run.put("usage", usage_table)
     if lead:
@@ -349,10 +556,32 @@ def _book(
     cycle_local = p.unit_local[cu] * life.quantity[cu, m] * (100 - p.discount[cu]) // 100
     mrr_local = np.where(billing.PLAN_YEARLY[plan], cycle_local // 12, cycle_local)
     mrr_usd = np.round(mrr_local * fx[currency[cu], m]).astype(np.int64)
+    if run.writes("truth_account_month"):
+        _truth_account_month(run, cal, acc, cust, life, cu, m, mrr_usd)
+    np.add.at(tot.revenue, m - lead, mrr_usd)
+    tot.revenue += metered[lead:]
+    np.add.at(tot.customers, m - lead, 1)
+    np.add.at(tot.churned, np.nonzero(shown.churned)[1] - lead, 1)
+    exp_won = (later.kind == 1) & later.won & (later.end < cal.end)
+    usd_exp = np.round(later.amount1 * fx[later.currency, cal.month_of(later.end)]).astype(np.int64)
+    np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]) - lead, usd_exp[exp_won])
+
+
+def _truth_account_month(
+    run: _Run,
+    cal: Calendar,
+    acc: accounts_mod.Accounts,
+    cust: Customers,
+    life: Lifecycle,
+    cu: np.ndarray,
+    m: np.ndarray,
+    mrr_usd: np.ndarray,
+) -> None:
+    """Truth per paying account-month of the window (``cu``, ``m``: customer and month)."""
     run.put_truth(
         "truth_account_month",
         {
-            "account_month_id": c.ids("tam_", ids["truth_account_month"] + np.arange(len(cu))),
+            "account_month_id": c.ids("tam_", run.rows["truth_account_month"] + np.arange(len(cu))),
             "account_id": c.ids("acc_", acc.index[cust.account[cu]]),
             "month": c.day(cal.starts[m]),
             "segment": truth.segment_names(cust.segment[cu]),
@@ -365,13 +594,6 @@ def _book(
             "churned": life.churned[cu, m],
         },
     )
-    np.add.at(tot.revenue, m - lead, mrr_usd)
-    tot.revenue += metered[lead:]
-    np.add.at(tot.customers, m - lead, 1)
-    np.add.at(tot.churned, np.nonzero(shown.churned)[1] - lead, 1)
-    exp_won = (later.kind == 1) & later.won & (later.end < cal.end)
-    usd_exp = np.round(later.amount1 * fx[later.currency, cal.month_of(later.end)]).astype(np.int64)
-    np.add.at(tot.expansion_arr, cal.month_of(later.end[exp_won]) - lead, usd_exp[exp_won])
 
 
 def _write_deals(

@@ -104,13 +104,18 @@ def reset(wh: Warehouse) -> None:
 
 def append(wh: Warehouse, name: str, columns: dict[str, pa.Array | np.ndarray]) -> int:
     """Insert rows into a truth table (every column by name)."""
+    return wh.append(name, frame(name, columns), TRUTH_TABLES[name])
+
+
+def frame(name: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
+    """A truth table's rows as Arrow (every column by name)."""
     table = TRUTH_TABLES[name]
     arrays = []
     for col in table.columns:
         value = columns[col.name]
         kind = _ARROW[col.kind]
         arrays.append(pa.array(value, type=kind) if isinstance(value, np.ndarray) else value)
-    return wh.append(name, pa.Table.from_arrays(arrays, names=list(table.column_names)), table)
+    return pa.Table.from_arrays(arrays, names=list(table.column_names))
 
 
 def segment_names(segment: np.ndarray) -> pa.Array:

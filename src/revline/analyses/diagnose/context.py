@@ -3,9 +3,11 @@
 The diagnosis period (default: the last full quarter of the data, as the scorecard) ends at
 ``end`` (exclusive). Detectors that compare groups look back further for statistical power:
 leads created in the 13 months before ``end`` less two months (so each had time to convert),
-onboardings handed over in the 24 months before ``end``. Figures several detectors share (the
-average new ARR per new customer, the chance that an accepted lead becomes a customer) are
-computed once here, from the metric registry where the registry defines them.
+onboardings handed over in the 24 months before ``end``. Figures several detectors share are
+computed once here, from the metric registry: the average new ARR per new customer (ratio
+``new_arr_per_customer``, its inputs summed over the trailing 12 months) and the chance that an
+accepted or a qualified lead becomes a customer (conversion metrics ``sal_to_closed_won_rate``
+and ``sql_to_closed_won_rate``, their counts summed over the lead window's months).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from revline.metrics.api import compute_many
+from revline.metrics.api import compute_many, get_metric
 from revline.metrics.gtm_frame import GtmSettings
+from revline.metrics.kinds import Ratio
 from revline.model.data_end import data_end
 from revline.model.periods import Period, last_full_quarter, month_index, month_start, parse_period
 from revline.org import OrgMap, load_org
@@ -30,6 +33,10 @@ from revline.warehouse import Warehouse
 LEAD_LOOKBACK_MONTHS = 13
 LEAD_MATURITY_MONTHS = 2
 ONBOARDING_LOOKBACK_MONTHS = 24
+#: The registry ratio of the average new ARR per new customer.
+NEW_ARR_PER_CUSTOMER = "new_arr_per_customer"
+#: The registry conversion metrics of a lead's yield, by the stage it starts from.
+YIELDS = {"sal": "sal_to_closed_won_rate", "sql": "sql_to_closed_won_rate"}
 
 
 def instant(day: date) -> datetime:
@@ -99,14 +106,17 @@ class Context:
         return self._arr[key]
 
     def _new_arr(self, by: str | None) -> dict[str, Decimal]:
-        frames = compute_many(
-            ["new_arr", "new_customers"], None, by, warehouse=self.wh, settings=self.settings
-        )
+        """Registry ratio :data:`NEW_ARR_PER_CUSTOMER` over the trailing 12 months: its inputs
+        (new ARR over new customers) summed over the months, then divided."""
+        ratio = get_metric(NEW_ARR_PER_CUSTOMER).kind
+        assert isinstance(ratio, Ratio)
+        inputs = [str(ratio.numerator), str(ratio.denominator)]
+        frames = compute_many(inputs, None, by, warehouse=self.wh, settings=self.settings)
         first = self.months_before_end(12).strftime("%Y-%m")
         last = month_start(self.period.last).strftime("%Y-%m")
         col = by or "_all"
         merged = []
-        for name in ("new_arr", "new_customers"):
+        for name in inputs:
             f = frames[name]
             f = f[(f["period"] >= first) & (f["period"] <= last)].copy()
             f[col] = f[by].astype(str) if by else ""
@@ -142,23 +152,21 @@ class Context:
 
     @cached_property
     def lead_to_customer(self) -> dict[str, float]:
-        """Share of accepted (SAL) and of qualified (SQL) leads in :attr:`lead_window` whose
-        opportunity was won: the yield of one more good lead, used to price lost leads."""
-        leads, opps = self.leads(), self.wh.table("opportunities")
-        won = opps.filter(opps.is_won).select(won_id=opps.opportunity_id)
-        joined = leads.left_join(won, leads.opportunity_id == won.won_id)
-        row = self.wh.ibis.execute(
-            joined.aggregate(
-                sal=joined.sal_at.count(),
-                sal_won=(joined.sal_at.notnull() & joined.won_id.notnull()).sum(),
-                sql=joined.sql_at.count(),
-                sql_won=(joined.sql_at.notnull() & joined.won_id.notnull()).sum(),
-            )
-        ).iloc[0]
-        return {
-            "sal": float(row["sal_won"] or 0) / float(row["sal"]) if row["sal"] else 0.0,
-            "sql": float(row["sql_won"] or 0) / float(row["sql"]) if row["sql"] else 0.0,
-        }
+        """Share of the accepted (SAL) and of the qualified (SQL) leads of :attr:`lead_window`
+        (by the month they were accepted or qualified) whose deal was won by the as-of date:
+        the registry's conversion metrics :data:`YIELDS`, their entered and converted counts
+        summed over the window's months. The yield of one more good lead, used to price lost
+        leads."""
+        names = list(YIELDS.values())
+        frames = compute_many(names, "month", warehouse=self.wh, settings=self.settings)
+        start, stop = (when.strftime("%Y-%m") for when in self.lead_window)
+        out: dict[str, float] = {}
+        for stage, name in YIELDS.items():
+            f = frames[name]
+            f = f[(f["period"] >= start) & (f["period"] < stop)]
+            entered, converted = int(f["entered"].sum()), int(f["converted"].sum())
+            out[stage] = converted / entered if entered else 0.0
+        return out
 
 
 def _dec(value: object) -> Decimal:

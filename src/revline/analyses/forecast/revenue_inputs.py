@@ -6,9 +6,10 @@
   the trailing ``window`` months: the monthly counts (the arrival rate and its trend) and each
   arrival's first MRR and state (the sizes the simulation draws from).
 - :func:`deal_stats`: from the deals closed before the as-of date, the win rate of new
-  business (for the win-rate scenario), the **go-live lag** (months from a won new deal's
-  close to its account's first paying month) and the deals won but not yet paying (known
-  bookings that will go live after the as-of date).
+  business (the registry's ``win_rate`` filtered to ``deal_type`` new over the 12 months
+  before the as-of month, for the win-rate scenario), the **go-live lag** (months from a won
+  new deal's close to its account's first paying month) and the deals won but not yet paying
+  (known bookings that will go live after the as-of date).
 
 Every input goes through :class:`revline.analyses.forecast.revenue_asof.AsOfBackend`, so nothing
 recorded at or after the as-of date is read.
@@ -24,9 +25,13 @@ import numpy as np
 import pandas as pd
 
 from revline.analyses.forecast.retention_curves_panel import Facts, unit_state
-from revline.model.periods import month_index, month_index_of
+from revline.metrics.api import compute_on_model, get_metric
+from revline.metrics.kinds import Ratio
+from revline.model.periods import month_index, month_index_of, month_start
 
 ARRIVAL_KINDS = ("new", "reactivation")
+#: The registry ratio the win-rate scenario moves (its inputs filtered to new business).
+WIN_RATE = "win_rate"
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,8 @@ class Arrivals:
 class DealStats:
     """Deal history known at the as-of date.
 
-    ``win_rate``: won / closed new deals of the trailing year (``None`` without any).
+    ``win_rate``: won / closed new deals of the 12 months before the as-of month (the
+    registry's ``win_rate``; ``None`` without any).
     ``lags``: go-live lag in months of each won new deal whose account started paying.
     ``pending``: won new deals not paying yet (opportunity_id, amount, currency, close_idx).
     ``recent_won``: the new deals won in the trailing year (opportunity_id, amount, currency).
@@ -101,6 +107,21 @@ def arrivals(facts: Facts, base: int, window: int) -> dict[str, Arrivals]:
     return out
 
 
+def trailing_win_rate(facts: Facts, first: int) -> float | None:
+    """The registry's ``win_rate`` of new business from month ``first`` to the model's last
+    month (the one before the as-of date's): its inputs ``deals_won`` and ``deals_closed``,
+    filtered to ``deal_type`` new, summed over the months. ``None`` without a closed deal."""
+    ratio = get_metric(WIN_RATE).kind
+    assert isinstance(ratio, Ratio)
+    inputs = [str(ratio.numerator), str(ratio.denominator)]
+    frames = compute_on_model(inputs, facts.model, filters={"deal_type": "new"})
+    start = month_start(first).strftime("%Y-%m")
+    won, closed = (
+        int(f.loc[f["period"] >= start, "value"].fillna(0).sum()) for f in frames.values()
+    )
+    return won / closed if closed else None
+
+
 def deal_stats(facts: Facts, as_of: date) -> DealStats:
     """Win rate, go-live lags and won-not-yet-paying deals (see :class:`DealStats`)."""
     backend = facts.backend
@@ -108,12 +129,7 @@ def deal_stats(facts: Facts, as_of: date) -> DealStats:
     closed = opps.filter(opps.is_closed & (opps.opportunity_type == "new"))
     year_ago = month_index(as_of) - 12
     recent = closed.filter(month_index_of(closed.closed_at) >= year_ago)
-    tally = backend.execute(
-        recent.aggregate(closed=recent.count(), won=recent.is_won.cast("int64").sum())
-    )
-    n_closed = int(tally["closed"].iloc[0] or 0)
-    won_recent = int(tally["won"].iloc[0] or 0) if n_closed else 0
-    win_rate = won_recent / n_closed if n_closed else None
+    win_rate = trailing_win_rate(facts, year_ago)
     recent_won: pd.DataFrame = backend.execute(
         recent.filter(recent.is_won)
         .select("opportunity_id", "amount", "currency")

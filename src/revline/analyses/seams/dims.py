@@ -13,7 +13,9 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from revline.errors import ConfigError, unknown
-from revline.model.stages import RANK
+from revline.model.stages import owner_column
+
+__all__ = ["DIMENSIONS", "NONE", "check", "label", "owner_column", "value"]
 
 NONE = "(none)"
 ATTR = "attr:"
@@ -64,15 +66,6 @@ def check(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     if len(set(by)) != len(by):
         raise ConfigError(f"Breakdown {list(by)} repeats a dimension.", hint="Name each once.")
     return tuple(by)
-
-
-def owner_column(stage: str) -> str:
-    """The journey column holding the rep who owns a journey at ``stage``."""
-    if RANK[stage] <= RANK["sql"]:
-        return "lead_owner_id"
-    if RANK[stage] <= RANK["closed_won"]:
-        return "opportunity_owner_id"
-    return "csm_owner_id"
 
 
 def label(name: str) -> str:

@@ -3,7 +3,9 @@
 A journey **enters** a flow ``A → B`` when it reached ``A`` (its ``A`` time is its entry
 time, and the month of it its cohort). Its **outcome** is:
 
-- ``converted``: it reached ``B`` or any later stage (a skip past ``B`` still passed it);
+- ``converted``: it reached ``B`` or any later stage (a skip past ``B`` still passed it): the
+  definition of the conversion metrics (:mod:`revline.metrics.conversion`), whose functions
+  ``entered`` and ``converted`` classify the rows here;
 - ``lost``: otherwise, when it was disqualified (a lead stage), closed lost (a deal) or churned
   (after the win) on the way; ``lost_to`` gives the reason (``disqualified: not_a_fit``,
   ``closed_lost: price``, ``churned: pricing``, ``... no reason recorded``), or ``recycled``
@@ -24,6 +26,8 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from revline.analyses.seams import dims
+from revline.metrics import conversion
+from revline.metrics.kinds import Conversion
 from revline.model.lifecycle import as_of_view, instant, journeys
 from revline.model.stages import (
     RANK,
@@ -32,7 +36,6 @@ from revline.model.stages import (
     check_stage,
     column,
     days_between,
-    later_stages,
 )
 from revline.warehouse import Warehouse
 
@@ -110,12 +113,11 @@ def flow_rows(
         j = journeys(wh) if cutoff is None else as_of_view(journeys(wh), cutoff)
     when = cutoff or default_as_of(wh, j)
     latest_lead = _latest_lead(j.view())
-    j = j.filter(j[column(from_stage)].notnull())
+    kind = Conversion(from_stage, to_stage)  # what the conversion metrics count
+    j = j.filter(conversion.entered(j, kind).notnull())
     j = j.left_join(latest_lead, [("account_id", "ll_account")]).filter(ibis.literal(True))
-    entered = j[column(from_stage)]
-    passed = ibis.literal(False)
-    for s in later_stages(to_stage):
-        passed = passed | j[column(s)].notnull()
+    entered = conversion.entered(j, kind)
+    passed = conversion.converted(j, kind)
     lost, why = _lost(j, from_stage, to_stage)
     recycled = j.disqualified_at.notnull() & (j.ll_latest > j.disqualified_at)
     age = days_between(ibis.literal(when), entered)

@@ -120,9 +120,21 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
     """The backtest of the last quarters: error, bias and coverage per method and horizon."""
     from revline.analyses.forecast.backtest import as_of_dates, backtest
     from revline.analyses.forecast.bookings import BookingsSettings
+    from revline.analyses.forecast.contract import ForecastError
     from revline.model.periods import quarter_label
 
-    days, end = as_of_dates(ctx.warehouse, None, None)
+    try:
+        days, end = as_of_dates(ctx.warehouse, None, None)
+    except ForecastError as err:  # too little history: the page says so instead of failing
+        return {
+            "tables": [],
+            "notes": [
+                f"No quarter can be replayed yet. {err.message}",
+                "The accuracy page replays past quarters with only the data known at their "
+                "start: it needs three quarters of deals before the first replayed quarter "
+                "and one full quarter after it.",
+            ],
+        }
     settings = BookingsSettings(draws=DRAWS, currency=ctx.settings.reporting_currency)
     result = backtest(
         ctx.warehouse,

@@ -26,10 +26,14 @@ def sales(ctx: PageContext) -> dict[str, Any]:
     quarterly = (
         frames if grain_of(ctx.period) == "quarter" else compute(ctx, ["win_rate"], "quarter")
     )
-    trend = quarterly["win_rate"]
-    return {
-        "figures": figures(ctx, HEADLINE, frames=frames),
-        "charts": [
+    trend = quarterly.get("win_rate")
+    notes = []
+    charts = []
+    if trend is None:  # the breakdown filter cannot split the win rate (e.g. by plan)
+        dim = (ctx.filters.breakdown or ("",))[0]
+        notes.append(f"The win-rate trend is not available by {dim}: deals are not split by it.")
+    else:
+        charts.append(
             chart(
                 "win_rate_trend",
                 "Win rate by quarter",
@@ -38,7 +42,10 @@ def sales(ctx: PageContext) -> dict[str, Any]:
                 metrics=["win_rate"],
                 unit="ratio",
             )
-        ],
+        )
+    return {
+        "figures": figures(ctx, HEADLINE, frames=frames),
+        "charts": charts,
         "tables": [
             breakdown_table(
                 ctx, ("win_rate", "sales_cycle_days", "avg_deal_size", "bookings"), "segment"
@@ -46,6 +53,7 @@ def sales(ctx: PageContext) -> dict[str, Any]:
             breakdown_table(ctx, ("quota_attainment", "bookings"), "owner"),
         ],
         "notes": [
+            *notes,
             "The tables by segment and by rep are company-wide (one breakdown at a time).",
             "Bookings: ARR of the new and expansion deals won in the period, each at its close "
             "month's exchange rate; the Forecast accuracy page scores forecasts against this "
