@@ -154,6 +154,12 @@ def test_lead_is_refused_other_rows_in_the_browser(base_url: str, browser: Any) 
     sign_in(page, base_url, "mkt", "/efficiency")
     nav = page.locator("header nav a").all_inner_texts()
     assert "Sales" not in nav and "GTM efficiency" in nav
+    # The lead's view: marketing's figures, and what is withheld said in words.
+    page.screenshot(path=str(ARTIFACTS / "efficiency-marketing-lead.png"), full_page=True)
+    withheld = page.locator("[data-withheld]").inner_text()
+    assert "LTV:CAC" in withheld and "owned by RevOps" in withheld, withheld
+    assert set(figures_on(page)) == {"spend_cac", "pipeline_per_marketing_dollar"}
+    assert page.locator("a.drill").count() == 0
     response = page.goto(f"{base_url}/rows/new_mrr?period=2025-Q4")
     assert response is not None and response.status == 403
     text = page.content()

@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from revline.org import load_org
 from revline.web.users import UserStore
 
 PASSWORD = "correct horse battery"
@@ -26,8 +27,16 @@ USERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "chief": ("exec", ()),
     "mkt": ("lead", ("marketing",)),
     "cs": ("lead", ("customer_success",)),
+    "sales": ("lead", ("sales",)),
+    "revops": ("lead", ("revops",)),
+    "mkt_sales": ("lead", ("marketing", "sales")),
     "viewer": ("viewer", ()),
 }
+#: The functions of the org map the app serves (the default map).
+FUNCTIONS: tuple[str, ...] = tuple(load_org(None).functions)
+for _fn in FUNCTIONS:  # a lead of every function of the org map
+    if ("lead", (_fn,)) not in USERS.values():
+        USERS[f"lead_{_fn}"] = ("lead", (_fn,))
 
 
 @dataclass(frozen=True)

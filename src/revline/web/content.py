@@ -67,8 +67,14 @@ def drill_url(ctx: PageContext, metric: str, period: str, **extra: str | None) -
 ACRONYMS = frozenset({"mrr", "arr", "nrr", "grr", "cac", "ltv", "arpa", "tcv", "sm", "sdr", "t12m"})
 
 
+#: Labels that the words of a metric's name do not spell.
+LABELS = {"ltv_cac": "LTV:CAC", "sm_spend": "S&M spend"}
+
+
 def label_of(metric: str) -> str:
     """A readable label for a metric name: ``new_mrr`` -> ``New MRR``."""
+    if metric in LABELS:
+        return LABELS[metric]
     words = [w.upper() if w in ACRONYMS else w for w in metric.split("_")]
     words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
@@ -133,9 +139,18 @@ def figures(
     return out
 
 
-def column(key: str, label: str, unit: str = "text") -> dict[str, str]:
-    """A table column: ``unit`` is a metric unit (values shown through ``display``) or text."""
-    return {"key": key, "label": label, "unit": unit}
+def column(
+    key: str, label: str, unit: str = "text", metric: str | None = None, rowlevel: bool = False
+) -> dict[str, Any]:
+    """A table column: ``unit`` is a metric unit (values shown through ``display``) or text;
+    ``metric`` names the metric whose values the column shows, ``rowlevel`` marks cells that
+    are row ids (both read by :func:`revline.web.redact.redact`)."""
+    out: dict[str, Any] = {"key": key, "label": label, "unit": unit}
+    if metric is not None:
+        out["metric"] = metric
+    if rowlevel:
+        out["rowlevel"] = True
+    return out
 
 
 def cell(value: Any, unit: str) -> dict[str, Any]:
@@ -149,31 +164,72 @@ def cell(value: Any, unit: str) -> dict[str, Any]:
     return {"value": plain(value, unit), "display": display(value, unit)}
 
 
+#: Row keys naming what a table row shows: one metric's figure, or one function's (a finding).
+ROW_MARKS = ("_metric", "_owner")
+
+
 def table(
     table_id: str,
     title: str,
-    columns: list[dict[str, str]],
+    columns: list[dict[str, Any]],
     rows: Iterable[dict[str, Any]],
     links: dict[str, str] | None = None,
+    metrics: Sequence[str] = (),
+    rows_label: str = "",
+    limit: int | None = None,
+    follows: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """A table: ``rows`` map column keys to raw values; ``links`` maps a column key to the
-    row key holding that cell's drill-down URL."""
+    row key holding that cell's drill-down URL. What the table shows, for
+    :func:`revline.web.redact.redact`: ``metrics`` (the whole table is these metrics'
+    figures), a column's ``metric``, a row's ``_metric`` or ``_owner`` (kept in ``marks``,
+    one dict per row, so every row maps column keys to cells only);
+    ``rows_label`` names a row in the withheld note (e.g. ``finding``); ``limit`` shows the
+    first rows a user may see; ``follows=(table id, column)`` keeps the rows whose column value
+    is in a row that table kept (a finding's evidence)."""
     out_rows = []
+    marks = []
     for row in rows:
         out = {c["key"]: cell(row.get(c["key"]), c["unit"]) for c in columns}
         for key, link_key in (links or {}).items():
             if row.get(link_key):
                 out[key]["link"] = row[link_key]
+        marks.append({k: row[k] for k in ROW_MARKS if row.get(k)})
         out_rows.append(out)
-    return {"id": table_id, "title": title, "columns": columns, "rows": out_rows}
+    made: dict[str, Any] = {"id": table_id, "title": title, "columns": columns, "rows": out_rows}
+    if any(marks):
+        made["marks"] = marks
+    if metrics:
+        made["metrics"] = list(metrics)
+    if rows_label:
+        made["rows_label"] = rows_label
+    if limit is not None:
+        made["limit"] = limit
+    if follows is not None:
+        made["follows"] = {"table": follows[0], "key": follows[1]}
+    return made
 
 
 def chart(
-    chart_id: str, title: str, kind: str, rows: list[dict[str, Any]], **options: Any
+    chart_id: str,
+    title: str,
+    kind: str,
+    rows: list[dict[str, Any]],
+    *,
+    metrics: Sequence[str] = (),
+    owners: Sequence[str] = (),
+    **options: Any,
 ) -> dict[str, Any]:
     """A chart: ``kind`` names a :mod:`revline.charts` function (e.g. ``arr_trend``), ``rows``
-    its data (JSON-able records). The HTML view renders it to SVG; the JSON twin has the data."""
-    return {"id": chart_id, "title": title, "kind": kind, "rows": rows, "options": options}
+    its data (JSON-able records). The HTML view renders it to SVG; the JSON twin has the data.
+    ``metrics`` (and ``owners``, functions) say whose figures it draws: a user who may not see
+    one of them does not get the chart (:func:`revline.web.redact.redact`)."""
+    out = {"id": chart_id, "title": title, "kind": kind, "rows": rows, "options": options}
+    if metrics:
+        out["metrics"] = list(metrics)
+    if owners:
+        out["owners"] = sorted(set(owners))
+    return out
 
 
 def records(frame: pd.DataFrame, money: Sequence[str] = ()) -> list[dict[str, Any]]:

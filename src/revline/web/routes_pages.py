@@ -2,8 +2,11 @@
 
 The handler checks access first (a refused page computes nothing), validates the filters
 (only those the page declares, values that exist in the warehouse), takes the page data from
-the cache, and renders it: as JSON under ``/api/``, else through the page's template with the
-charts drawn as SVG (also cached).
+the cache (computed once for everyone), removes what the user may not see
+(:func:`revline.web.redact.redact`), and renders it: as JSON under ``/api/``, else through the
+page's template with the charts drawn as SVG (also cached). Every cached answer is keyed by
+the user's visibility class (:func:`revline.web.redact.visibility`): users of one class see
+the same bytes, and no answer built for one class is served to another.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from revline.errors import ConfigError, unknown
 from revline.serialize import dumps
 from revline.web.charts import render_all
 from revline.web.fastpath import Prebuilt
+from revline.web.redact import redact, visibility
 from revline.web.registry import BREAKDOWN_FILTERS, Filters, Page
 from revline.web.security import can_see_page, csrf_token, current_user, require_page
 from revline.web.state import WebState
@@ -49,40 +53,47 @@ def check_filters(state: WebState, page: Page, filters: Filters) -> Filters:
     return state.normalize(filters)
 
 
-def payload(state: WebState, page: Page, filters: Filters) -> dict[str, Any]:
-    """The JSON twin of a page: what it is, the filters applied, and its data."""
-    data = state.page_data(page, filters)
+def payload(state: WebState, page: Page, filters: Filters, user: User) -> dict[str, Any]:
+    """The JSON twin of a page as ``user`` may see it: what it is, the filters applied, its
+    data (redacted) and what was ``withheld``."""
+    data = redact(state.page_data(page, filters), user, state.org)
     return {
         "page": page.name,
         "title": page.title,
         "description": page.description,
         "period": filters.period,
-        "filters": filters.query(),
+        # Only the filters the page takes: its JSON link must open (a page without a period
+        # filter refuses ?period=).
+        "filters": {k: v for k, v in filters.query().items() if k in page.filters},
         "as_of": str(state.as_of),
         "load_id": state.load_id,
         **data,
     }
 
 
-def json_bytes(state: WebState, page: Page, filters: Filters) -> Prebuilt:
-    """The JSON twin, serialised once per (page, filters) and then served from the cache."""
-    key = ("json", page.name, filters.key())
+def json_bytes(state: WebState, page: Page, filters: Filters, user: User) -> Prebuilt:
+    """The JSON twin, serialised once per (page, filters, visibility class), then cached."""
+    key = ("json", page.name, filters.key(), visibility(user))
 
     def build() -> Prebuilt:
-        body = dumps(payload(state, page, filters), indent=None).encode()
+        body = dumps(payload(state, page, filters, user), indent=None).encode()
         return Prebuilt.of(body, "application/json")
 
     return state.cached(key, build)
 
 
-def body_html(state: WebState, page: Page, filters: Filters, templates: Jinja2Templates) -> str:
-    """The page's content (its template, charts drawn), rendered once per (page, filters).
+def body_html(
+    state: WebState, page: Page, filters: Filters, user: User, templates: Jinja2Templates
+) -> str:
+    """The page's content (its template, charts drawn), rendered once per (page, filters,
+    visibility class).
 
     The frame around it (navigation, user, CSRF token) is added by :func:`framed`."""
 
     def build() -> str:
-        data = payload(state, page, filters)
-        drawn = state.cached(("svg", page.name, filters.key()), lambda: render_all(data))
+        data = payload(state, page, filters, user)
+        full = state.page_data(page, filters)  # every chart, drawn once for every class
+        drawn = state.cached(("svg", page.name, filters.key()), lambda: render_all(full))
         choices = {dim: state.choices(dim) for dim in BREAKDOWN_FILTERS if dim in page.filters}
         context = {
             "page": page,
@@ -94,35 +105,47 @@ def body_html(state: WebState, page: Page, filters: Filters, templates: Jinja2Te
         }
         return templates.get_template(page.template).render(context)
 
-    return state.cached(("html", page.name, filters.key()), build)
+    return state.cached(("html", page.name, filters.key(), visibility(user)), build)
+
+
+#: The user whose view the start-up precompute renders (admins and executives share it).
+WARM_USER = User("precompute", "exec", ())
 
 
 def warm(state: WebState, page: Page, templates: Jinja2Templates) -> None:
-    """Compute, serialise and draw the default view of ``page`` (start-up precompute)."""
+    """Compute the default view of ``page`` (start-up precompute): its data, shared by every
+    user, and the everything-visible class's serialised JSON and HTML."""
     filters = state.normalize(Filters())
-    json_bytes(state, page, filters)
-    body_html(state, page, filters, templates)
+    json_bytes(state, page, filters, WARM_USER)
+    body_html(state, page, filters, WARM_USER, templates)
 
 
-def _remember(state: WebState, kind: str, page: Page, raw: Filters, value: T) -> T:
+def _remember(state: WebState, kind: str, page: Page, raw: Filters, user: User, value: T) -> T:
     """Cache ``value`` under the request's raw filters too, so the next identical request is
     answered without validating or normalising again; then settle the collector (the
     computation's garbage collected, the kept data frozen out of later collections)."""
-    state.put(("request", kind, page.name, raw.key()), value)
+    state.put(request_key(kind, page, raw, user), value)
     state.settle()
     return value
 
 
-def answer_json(state: WebState, page: Page, raw: Filters) -> Prebuilt:
+def request_key(kind: str, page: Page, raw: Filters, user: User) -> tuple[Any, ...]:
+    """The cache key of an answer to the request's raw filters, for the user's class."""
+    return ("request", kind, page.name, raw.key(), visibility(user))
+
+
+def answer_json(state: WebState, page: Page, raw: Filters, user: User) -> Prebuilt:
     """The JSON twin of ``page`` for the request's filters ``raw`` (computed if needed)."""
-    value = json_bytes(state, page, check_filters(state, page, raw))
-    return _remember(state, "json", page, raw, value)
+    value = json_bytes(state, page, check_filters(state, page, raw), user)
+    return _remember(state, "json", page, raw, user, value)
 
 
-def answer_html(state: WebState, page: Page, raw: Filters, templates: Jinja2Templates) -> str:
+def answer_html(
+    state: WebState, page: Page, raw: Filters, user: User, templates: Jinja2Templates
+) -> str:
     """The content HTML of ``page`` for the request's filters ``raw`` (computed if needed)."""
-    value = body_html(state, page, check_filters(state, page, raw), templates)
-    return _remember(state, "html", page, raw, value)
+    value = body_html(state, page, check_filters(state, page, raw), user, templates)
+    return _remember(state, "html", page, raw, user, value)
 
 
 def framed(
@@ -161,17 +184,17 @@ def _handler(page: Page) -> Any:
         raw = Filters(period, segment, region, plan, channel)
         templates: Jinja2Templates = request.app.state.templates
         if request.url.path.startswith("/api/"):
-            found: Prebuilt | None = state.peek(("request", "json", page.name, raw.key()))
+            found: Prebuilt | None = state.peek(request_key("json", page, raw, user))
             if found is None:  # compute (or wait for the lock) off the event loop
-                found = await run_in_threadpool(answer_json, state, page, raw)
+                found = await run_in_threadpool(answer_json, state, page, raw, user)
             return found.response(request)
         csrf = csrf_token(request)
         key = (page.name, raw.key(), user, csrf, state.load_id)
         built = state.frames.get(key)
         if built is None:
-            content: str | None = state.peek(("request", "html", page.name, raw.key()))
+            content: str | None = state.peek(request_key("html", page, raw, user))
             if content is None:
-                content = await run_in_threadpool(answer_html, state, page, raw, templates)
+                content = await run_in_threadpool(answer_html, state, page, raw, user, templates)
             built = framed(request, page, user, csrf, content, templates)
             state.frames.put(key, built)
         return built.response(request)

@@ -15,7 +15,7 @@ def breakdown_table(ctx: PageContext, names: Sequence[str], by: str) -> dict[str
     """Metrics ``names`` in the page's period, one row per value of ``by``."""
     groups, values = by_dimension(ctx, names, by)
     columns = [column(by, by.replace("_", " ").capitalize())]
-    columns += [column(name, label_of(name), get_metric(name).unit) for name in names]
+    columns += [column(name, label_of(name), get_metric(name).unit, metric=name) for name in names]
     rows = [{by: g, **{name: values[name].get(g) for name in names}} for g in groups]
     return table(f"by_{by}", f"By {by.replace('_', ' ')}, {ctx.period}", columns, rows)
 
@@ -25,4 +25,4 @@ def bars(ctx: PageContext, metric: str, by: str, source: dict[str, Any]) -> dict
     rows = [{by: r[by]["value"], "value": r[metric]["value"]} for r in source["rows"]]
     unit = get_metric(metric).unit
     title = f"{label_of(metric)} by {by}"
-    return chart(f"{metric}_by_{by}", title, "bar_chart", rows, x=by, unit=unit)
+    return chart(f"{metric}_by_{by}", title, "bar_chart", rows, metrics=[metric], x=by, unit=unit)

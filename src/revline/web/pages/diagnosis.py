@@ -19,7 +19,7 @@ def diagnosis(ctx: PageContext) -> dict[str, Any]:
     from revline.analyses.diagnose import diagnose
 
     result = diagnose(ctx.warehouse, ctx.period, org=ctx.org)
-    top = result.top(TOP)
+    top = result.findings  # all ranked; each user sees the top TOP of those they may see
     findings = [
         {
             "rank": i,
@@ -29,11 +29,18 @@ def diagnosis(ctx: PageContext) -> dict[str, Any]:
             "confidence": f.confidence,
             "method": f.method,
             "rows": f.drill.describe(),
+            "_owner": f.owner,
         }
         for i, f in enumerate(top, start=1)
     ]
     evidence = [
-        {"rank": i, "figure": name, "value": value, "at_stake_method": f.at_stake_method}
+        {
+            "rank": i,
+            "figure": name,
+            "value": value,
+            "at_stake_method": f.at_stake_method,
+            "_owner": f.owner,
+        }
         for i, f in enumerate(top, start=1)
         for name, value in f.evidence
     ]
@@ -41,7 +48,7 @@ def diagnosis(ctx: PageContext) -> dict[str, Any]:
         "tables": [
             table(
                 "findings",
-                f"Top {len(top)} of {len(result.findings)} findings, {result.period}",
+                f"Top findings, {result.period}",
                 [
                     column("rank", "#"),
                     column("problem", "Problem"),
@@ -49,9 +56,11 @@ def diagnosis(ctx: PageContext) -> dict[str, Any]:
                     column("at_stake", "ARR at stake", "currency"),
                     column("confidence", "Confidence", "ratio"),
                     column("method", "How it was measured"),
-                    column("rows", "Rows behind it"),
+                    column("rows", "Rows behind it", rowlevel=True),
                 ],
                 findings,
+                rows_label="finding",
+                limit=TOP,
             ),
             table(
                 "evidence",
@@ -63,11 +72,14 @@ def diagnosis(ctx: PageContext) -> dict[str, Any]:
                     column("at_stake_method", "How the revenue at stake was measured"),
                 ],
                 evidence,
+                rows_label="evidence row",
+                follows=("findings", "rank"),
             ),
         ],
         "notes": [
-            "Ranked by revenue at stake weighted by confidence; findings without a money "
-            "figure come last.",
+            f"{len(result.findings)} findings in all; shown: the top {TOP} your role covers, "
+            "ranked by revenue at stake weighted by confidence (findings without a money figure "
+            "come last).",
             f"Lead comparisons use leads created {result.lead_window[0]} to "
             f"{result.lead_window[1]}; onboardings handed over {result.onboarding_window[0]} to "
             f"{result.onboarding_window[1]}.",

@@ -1,4 +1,5 @@
-"""The go-to-market efficiency page: CAC, payback, LTV:CAC, by channel and by segment."""
+"""The go-to-market efficiency page: CAC, payback, LTV:CAC, by channel and by segment, and
+marketing's own efficiency figures (paid-media CAC, pipeline per marketing dollar)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,15 @@ HEADLINE = (
     "sm_spend",
     "new_customers",
     "new_arr",
+    "spend_cac",
+    "pipeline_per_marketing_dollar",
 )
+LABELS = {
+    "ltv_cac": "LTV:CAC",
+    "sm_spend": "S&M spend",
+    "spend_cac": "Paid-media CAC",
+    "pipeline_per_marketing_dollar": "Pipeline per marketing dollar",
+}
 BY = ("cac", "cac_payback_months", "ltv_cac")
 
 
@@ -27,7 +36,7 @@ def efficiency(ctx: PageContext) -> dict[str, Any]:
     by_channel = breakdown_table(ctx, BY, "channel")
     by_segment = breakdown_table(ctx, BY, "segment")
     return {
-        "figures": figures(ctx, HEADLINE, {"ltv_cac": "LTV:CAC", "sm_spend": "S&M spend"}),
+        "figures": figures(ctx, HEADLINE, LABELS),
         "tables": [by_channel, by_segment],
         "charts": [bars(ctx, "cac", "channel", by_channel)],
         "notes": [

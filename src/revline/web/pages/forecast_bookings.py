@@ -75,29 +75,38 @@ def bookings_forecast(ctx: PageContext) -> dict[str, Any]:
                 "Bookings forecast (P50)",
                 "bar_chart",
                 [{"period": r["quarter"], "value": money(r["p50"])} for r in total],
+                metrics=["bookings"],
             )
         ],
         "tables": [
-            table("bookings_totals", "Bookings", [column("series", "Series"), *band], totals),
+            table(
+                "bookings_totals",
+                "Bookings",
+                [column("series", "Series"), *band],
+                totals,
+                metrics=["bookings"],
+            ),
             table(
                 "bookings_segments",
                 "By segment",
                 [column("series", "Segment"), *band],
                 _interval_rows(result.by_segment, "series"),
+                metrics=["bookings"],
             ),
             table(
                 "bookings_deals",
                 "Open deals that matter most",
                 [
-                    column("opportunity", "Opportunity"),
+                    column("opportunity", "Opportunity", rowlevel=True),
                     column("segment", "Segment"),
-                    column("owner", "Owner"),
+                    column("owner", "Owner", rowlevel=True),
                     column("stage", "Stage"),
                     column("value", "Value", "currency"),
                     column("p_current", "P(won this quarter)", "ratio"),
                     column("p_next", "P(won next quarter)", "ratio"),
                 ],
                 deals,
+                metrics=["bookings"],
             ),
         ],
         "notes": [
@@ -184,6 +193,7 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
                     column("coverage", "80% coverage", "ratio"),
                 ],
                 summary,
+                metrics=["bookings"],
             ),
             table(
                 "accuracy_quarters",
@@ -196,6 +206,7 @@ def forecast_accuracy(ctx: PageContext) -> dict[str, Any]:
                     column("actual", "Actual (bookings)", "currency"),
                 ],
                 quarters,
+                metrics=["bookings"],
             ),
         ],
         "notes": notes,

@@ -64,8 +64,8 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
     ]
     mrr, arr = _rows(result.base, "mrr"), _rows(result.base, "arr")
     tables = [
-        table("mrr_forecast", "MRR forecast", band, mrr),
-        table("arr_forecast", "ARR forecast", band, arr),
+        table("mrr_forecast", "MRR forecast", band, mrr, metrics=["mrr"]),
+        table("arr_forecast", "ARR forecast", band, arr, metrics=["arr"]),
     ]
     if not result.deltas.empty:
         last = result.deltas[result.deltas["unique_id"] == "mrr"].groupby("scenario").tail(1)
@@ -79,6 +79,7 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
                 f"Scenarios: change in MRR vs base after {MONTHS} months",
                 [column("scenario", "Scenario"), *band[1:]],
                 scenario_rows,
+                metrics=["mrr"],
             )
         )
     return {
@@ -88,12 +89,17 @@ def revenue_forecast(ctx: PageContext) -> dict[str, Any]:
                 "ARR forecast (P50)",
                 "arr_trend",
                 [{"period": r["month"], "value": money(r["p50"])} for r in arr],
+                metrics=["arr"],
             )
         ],
         "tables": tables,
         "notes": [
-            f"Starting MRR {result.base_mrr:,} at {result.base_month:%Y-%m} from "
-            f"{result.customers:,} customers; forecast as known on {as_of}, {SIMS} simulations.",
+            {
+                "text": f"Starting MRR {result.base_mrr:,} at {result.base_month:%Y-%m} from "
+                f"{result.customers:,} customers; forecast as known on {as_of}, {SIMS} "
+                "simulations.",
+                "metrics": ["mrr", "customers"],
+            },
             "Method, scenarios and backtested accuracy: docs/forecast-revenue.md.",
         ],
     }

@@ -37,6 +37,7 @@ def funnel(ctx: PageContext) -> dict[str, Any]:
             "open": f.open,
             "stalled": f.stalled,
             "lost_to": next(iter(f.lost_to), ""),
+            "_owner": f.owner.function if f.owner else "",
         }
         for f in stats
     ]
@@ -50,6 +51,7 @@ def funnel(ctx: PageContext) -> dict[str, Any]:
             "breach_rate": r.breach_rate,
             "at_stake": r.revenue_at_stake,
             "commitment": r.description,
+            "_owner": r.owner.function,
         }
         for r in report.results
     ]
@@ -73,6 +75,7 @@ def funnel(ctx: PageContext) -> dict[str, Any]:
                     column("lost_to", "Most lost to"),
                 ],
                 handoffs,
+                rows_label="hand-off",
             ),
             table(
                 "slas",
@@ -87,6 +90,7 @@ def funnel(ctx: PageContext) -> dict[str, Any]:
                     column("commitment", "Commitment"),
                 ],
                 slas,
+                rows_label="SLA",
             ),
         ],
         "charts": [
@@ -95,6 +99,7 @@ def funnel(ctx: PageContext) -> dict[str, Any]:
                 "Conversion at each hand-off",
                 "bar_chart",
                 conversion,
+                owners=[f.owner.function for f in stats if f.owner],
                 x="seam",
                 unit="ratio",
             ),

@@ -26,12 +26,19 @@ def retention(ctx: PageContext) -> dict[str, Any]:
     return {
         "figures": figures(ctx, HEADLINE, frames=frames),
         "charts": [
-            chart("retention_trend", "NRR and GRR by quarter", "retention_trend", records(long)),
+            chart(
+                "retention_trend",
+                "NRR and GRR by quarter",
+                "retention_trend",
+                records(long),
+                metrics=["nrr", "grr"],
+            ),
             chart(
                 "cohort_heatmap",
                 "Revenue retention by first-paid quarter (gross)",
                 "cohort_heatmap",
                 [] if cohorts is None else records(cohorts),
+                metrics=["cohort_revenue_retention"],
             ),
         ],
     }

@@ -39,6 +39,7 @@ def revenue(ctx: PageContext) -> dict[str, Any]:
             "step": f"Starting MRR ({before})",
             "amount": start,
             "drill": drill_url(ctx, "mrr", before),
+            "_metric": "mrr",
         }
     ]
     for step in BRIDGE_STEPS:  # the bridge's steps in their one order (revline.model.movements)
@@ -46,25 +47,28 @@ def revenue(ctx: PageContext) -> dict[str, Any]:
         sizes.append((step.name, value))
         amount = None if value is None else value * step.sign
         drill = drill_url(ctx, step.metric, ctx.period)
-        steps.append({"step": step.label, "amount": amount, "drill": drill})
+        steps.append({"step": step.label, "amount": amount, "drill": drill, "_metric": step.metric})
     sizes.append(("end", end))
-    steps.append({"step": "Ending MRR", "amount": end, "drill": drill_url(ctx, "mrr", ctx.period)})
+    end_drill = drill_url(ctx, "mrr", ctx.period)
+    steps.append({"step": "Ending MRR", "amount": end, "drill": end_drill, "_metric": "mrr"})
     bridge = table(
         "mrr_bridge",
         f"MRR bridge, {ctx.period}",
         [column("step", "Step"), column("amount", "MRR", "currency")],
         steps,
         links={"amount": "drill"},
+        rows_label="bridge step",
     )
     return {
         "figures": figures(ctx, HEADLINE, frames=frames),
         "charts": [
-            chart("arr_trend", "ARR by month", "arr_trend", records(trend)),
+            chart("arr_trend", "ARR by month", "arr_trend", records(trend), metrics=["arr"]),
             chart(
                 "mrr_bridge_chart",
                 f"MRR bridge, {ctx.period}",
                 "bridge_waterfall",
                 [{"step": name, "amount": money(value)} for name, value in sizes],
+                metrics=["mrr", *(step.metric for step in BRIDGE_STEPS)],
             ),
         ],
         "tables": [bridge],

@@ -35,7 +35,12 @@ def sales(ctx: PageContext) -> dict[str, Any]:
     else:
         charts.append(
             chart(
-                "win_rate_trend", "Win rate by quarter", "line_chart", records(trend), unit="ratio"
+                "win_rate_trend",
+                "Win rate by quarter",
+                "line_chart",
+                records(trend),
+                metrics=["win_rate"],
+                unit="ratio",
             )
         )
     return {
