@@ -85,6 +85,7 @@ def figure(
 ) -> dict[str, Any]:
     """One headline figure: the metric's value in ``period`` with unit, owner and drill link."""
     m = get_metric(metric)
+    owner = ctx.org.metric_owner(m.name, m.owner)
     return {
         "id": metric,
         "metric": metric,
@@ -93,7 +94,8 @@ def figure(
         "unit": m.unit,
         "value": plain(value, m.unit),
         "display": display(value, m.unit),
-        "owner": ctx.org.metric_owner(m.name, m.owner).function,
+        "owner": owner.function,
+        "owner_label": str(owner),
         "drill": drill_url(ctx, metric, period),
     }
 
